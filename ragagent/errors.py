@@ -1,0 +1,92 @@
+"""The one exception tree of ragagent.
+
+Every error ragagent raises on purpose derives from :class:`RagAgentError`::
+
+    RagAgentError
+    ├── ConfigError            bad argument, option or setting (a user mistake)
+    ├── IngestError            a file could not be loaded or chunked (carries ``path`` and ``reason``)
+    ├── IndexError_            the index on disk cannot be used
+    │   ├── IndexNotFoundError     no index at that directory
+    │   ├── IndexCorruptError      a file is missing, truncated or tampered with
+    │   ├── IndexLockedError       another writer holds the lock
+    │   └── EmbeddingMismatchError the index was built with another embedding model
+    ├── LLMError               the language model could not be reached or used
+    │   ├── ProviderNotInstalledError  the pip extra is missing
+    │   ├── MissingCredentialsError    the API key variable is unset
+    │   └── LLMConnectionError         the server did not answer
+    ├── SandboxError           isolation is unavailable or broke (never a model's own failure)
+    │   └── SandboxUnavailableError
+    └── ToolError              a tool failed in a way the model should see (an observation)
+
+Model-caused failures (bad code, a failing tool call, an unparsable action) are values that the
+orchestrator shows the model; only the classes above reach the caller.  Bugs propagate unchanged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class RagAgentError(Exception):
+    """Root of every error ragagent raises on purpose."""
+
+
+class ConfigError(RagAgentError):
+    """A bad argument, option or setting."""
+
+
+class IngestError(RagAgentError):
+    """A file could not be ingested; names the file and the reason."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class IndexError_(RagAgentError):  # noqa: N801 - trailing underscore avoids shadowing the builtin
+    """The index on disk cannot be used."""
+
+
+class IndexNotFoundError(IndexError_):
+    """No index exists at the given directory."""
+
+
+class IndexCorruptError(IndexError_):
+    """An index file is missing, truncated or does not match the manifest."""
+
+
+class IndexLockedError(IndexError_):
+    """Another process is writing the index."""
+
+
+class EmbeddingMismatchError(IndexError_):
+    """The index was built with a different embedding model."""
+
+
+class LLMError(RagAgentError):
+    """The language model could not be reached or used."""
+
+
+class ProviderNotInstalledError(LLMError):
+    """The LangChain integration package (a pip extra) for a provider is missing."""
+
+
+class MissingCredentialsError(LLMError):
+    """The API key environment variable of a provider is not set."""
+
+
+class LLMConnectionError(LLMError):
+    """The model server did not answer."""
+
+
+class SandboxError(RagAgentError):
+    """The sandbox itself failed (infrastructure, not the executed code)."""
+
+
+class SandboxUnavailableError(SandboxError):
+    """OS-level isolation (bubblewrap, namespaces) is not available; ragagent fails closed."""
+
+
+class ToolError(RagAgentError):
+    """Raised by a tool to report a failure the model should see as an observation."""
