@@ -5,6 +5,7 @@ Every error ragagent raises on purpose derives from :class:`RagAgentError`::
     RagAgentError
     ├── ConfigError            bad argument, option or setting (a user mistake)
     ├── IngestError            a file could not be loaded or chunked (carries ``path`` and ``reason``)
+    ├── IngestAbortedError     strict ingestion met failures; the index was left untouched
     ├── IndexError_            the index on disk cannot be used
     │   ├── IndexNotFoundError     no index at that directory
     │   ├── IndexCorruptError      a file is missing, truncated or tampered with
@@ -44,7 +45,7 @@ class IngestError(RagAgentError):
         super().__init__(f"{self.path}: {reason}")
 
 
-class IndexError_(RagAgentError):  # noqa: N801 - trailing underscore avoids shadowing the builtin
+class IndexError_(RagAgentError):
     """The index on disk cannot be used."""
 
 
@@ -90,3 +91,13 @@ class SandboxUnavailableError(SandboxError):
 
 class ToolError(RagAgentError):
     """Raised by a tool to report a failure the model should see as an observation."""
+
+
+class IngestAbortedError(RagAgentError):
+    """``strict`` ingestion stopped at the first failures; the index was not touched."""
+
+    def __init__(self, failures: list[tuple[str, str]]) -> None:
+        self.failures = failures
+        first = "; ".join(f"{src}: {why}" for src, why in failures[:3])
+        more = f" (+{len(failures) - 3} more)" if len(failures) > 3 else ""
+        super().__init__(f"strict mode: {len(failures)} file(s) failed, index unchanged: {first}{more}")

@@ -1,0 +1,44 @@
+# Two entry points, each doing all set-up from a fresh clone (idempotent):
+#   make demo   ingest the bundled example corpus, then ask it a question and print a cited answer
+#   make test   lint, type-check and run the whole test suite
+# Set-up: Debian's bubblewrap (sandbox), a .venv, torch 2.13.0 CPU first (else pip pulls a multi-GB
+# CUDA build), then ragagent with every extra. llama-cpp-python compiles once (~10-17 min; pip caches it).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.ragagent-installed
+DEMO_INDEX := .ragagent
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: demo test setup system-deps lint typecheck clean
+
+demo: setup
+	$(BIN)/ragagent ingest examples/corpus --index $(DEMO_INDEX)
+	$(BIN)/ragagent search "When was the transformer architecture introduced?" --index $(DEMO_INDEX) -k 3
+
+test: setup
+	$(BIN)/ruff check ragagent ingest tools tests benchmarks examples
+	$(BIN)/mypy ragagent ingest tools
+	$(BIN)/pytest -q -ra
+
+setup: system-deps $(STAMP)
+
+system-deps:
+	@if ! command -v bwrap >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap libseccomp2; \
+		else \
+			echo "note: install bubblewrap (apt-get install bubblewrap) for the PAL/python sandbox"; \
+		fi; \
+	fi
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q torch==2.13.0
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[local,providers,sandbox,server,dev]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) $(DEMO_INDEX) build dist *.egg-info

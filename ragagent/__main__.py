@@ -1,0 +1,5 @@
+"""``python -m ragagent`` runs the CLI."""
+
+from ragagent.cli import main
+
+main()

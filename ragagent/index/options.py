@@ -1,0 +1,63 @@
+"""Options for building an index; unset values come from the existing index or the defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ragagent.embeddings import DEFAULT_EMBEDDING_MODEL
+from ragagent.errors import ConfigError
+from ragagent.index.dense import DenseKind
+from ragagent.index.manifest import Manifest
+from ragagent.index.sparse import Bm25Engine, check_engine
+from ragagent.ingest import ChunkingOptions, JsonlFields
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    """Everything ``ingest_paths`` can be told. ``None`` means: keep what the index has (or default)."""
+
+    chunk_size: int | None = None
+    chunk_overlap: int | None = None
+    embedding_model: str | None = None
+    dense_kind: DenseKind | None = None
+    bm25_engine: Bm25Engine | None = None
+    stopwords: str | None = "en"
+    stemmer: str | None = "english"
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    max_file_mb: float = 50.0
+    prune: bool = False
+    strict: bool = False
+    jsonl: JsonlFields = field(default_factory=JsonlFields)
+    embed_batch_size: int = 64
+
+    def resolved(self, manifest: Manifest | None) -> IngestOptions:
+        """Fill unset values from ``manifest`` (or defaults); a conflicting explicit value is an error."""
+        current = {} if manifest is None else {
+            "chunk_size": manifest.chunk_size,
+            "chunk_overlap": manifest.chunk_overlap,
+            "embedding_model": manifest.embedding.model,
+            "dense_kind": manifest.dense_kind,
+            "bm25_engine": manifest.sparse.engine,
+        }
+        defaults = {"chunk_size": 1000, "chunk_overlap": 150, "embedding_model": DEFAULT_EMBEDDING_MODEL,
+                    "dense_kind": "flat", "bm25_engine": "bm25s"}
+        values: dict[str, Any] = {}
+        for name, default in defaults.items():
+            given = getattr(self, name)
+            if given is not None and name in current and given != current[name]:
+                raise ConfigError(
+                    f"the index was built with {name.replace('_', '-')}={current[name]!r}, not {given!r}; "
+                    "use the same value or a new --index directory"
+                )
+            values[name] = given if given is not None else current.get(name, default)
+        out = replace(self, **values)
+        check_engine(str(out.bm25_engine))
+        out.chunking()  # validates size/overlap
+        if self.max_file_mb <= 0:
+            raise ConfigError(f"max_file_mb must be positive, got {self.max_file_mb}")
+        return out
+
+    def chunking(self) -> ChunkingOptions:
+        return ChunkingOptions(self.chunk_size or 1000, self.chunk_overlap if self.chunk_overlap is not None else 150)

@@ -1,0 +1,62 @@
+"""Explicit BM25 tokenisation: lowercase, word pattern, optional stopwords and Snowball stemming.
+
+The same :class:`Tokenizer` (recorded in the manifest) is used for documents and queries, and for
+both BM25 engines, so their scores are comparable.
+
+>>> Tokenizer().tokenize(["The transformers are introduced"])
+[['transform', 'introduc']]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ragagent.errors import ConfigError
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+@dataclass(frozen=True)
+class Tokenizer:
+    """``stopwords``: "en" or None; ``stemmer``: a Snowball language (e.g. "english") or None."""
+
+    stopwords: str | None = "en"
+    stemmer: str | None = "english"
+    lowercase: bool = True
+
+    @cached_property
+    def _stopword_set(self) -> frozenset[str]:
+        if self.stopwords is None:
+            return frozenset()
+        if self.stopwords != "en":
+            raise ConfigError(f"unsupported stopwords {self.stopwords!r} (use 'en' or none)")
+        from bm25s.stopwords import STOPWORDS_EN
+
+        return frozenset(STOPWORDS_EN)
+
+    @cached_property
+    def _stem(self) -> Any:
+        if self.stemmer is None:
+            return None
+        import Stemmer
+
+        try:
+            return Stemmer.Stemmer(self.stemmer)
+        except KeyError as exc:
+            raise ConfigError(f"unknown stemmer language {self.stemmer!r}") from exc
+
+    def tokenize(self, texts: Sequence[str]) -> list[list[str]]:
+        stop, stem = self._stopword_set, self._stem
+        out: list[list[str]] = []
+        for text in texts:
+            words = _TOKEN.findall(text.lower() if self.lowercase else text)
+            words = [w for w in words if w not in stop]
+            out.append(stem.stemWords(words) if stem is not None else words)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"stopwords": self.stopwords, "stemmer": self.stemmer, "lowercase": self.lowercase}

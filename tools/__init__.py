@@ -1,0 +1,1 @@
+"""Tools for the ReAct agent (installed as ``ragagent.tools``)."""
