@@ -8,6 +8,8 @@
 (The ingestion function is ``ingest_paths`` because ``ragagent.ingest`` is the loaders' subpackage.)
 """
 
+from ragagent.agent import Agent, AnswerStream
+from ragagent.config import Settings, load_settings
 from ragagent.embeddings import DEFAULT_EMBEDDING_MODEL, Embedder, SentenceTransformerEmbedder
 from ragagent.errors import (
     ConfigError,
@@ -33,6 +35,10 @@ from ragagent.types import Answer, Chunk, Citation, Hit, RetrieverScore, Span, S
 __version__ = "0.1.0"
 
 __all__ = [
+    "Agent",
+    "AnswerStream",
+    "Settings",
+    "load_settings",
     "DEFAULT_EMBEDDING_MODEL",
     "Answer",
     "Chunk",

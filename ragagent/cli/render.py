@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ragagent.index import IngestReport
-from ragagent.types import Hit
+from ragagent.types import Answer, Hit, Step
 
 
 def hit_to_json(hit: Hit) -> dict[str, Any]:
@@ -76,3 +77,41 @@ class RichProgress:
         if stage not in self._tasks:
             self._tasks[stage] = self._progress.add_task(stage, total=total)
         self._progress.update(self._tasks[stage], completed=done, total=total)
+
+
+def answer_lines(answer: Answer, *, show_text: bool = True, show_code: bool = False) -> list[str]:
+    """The answer, then numbered sources as ``file:page`` with a short quote and a verified mark."""
+    lines = [escape(answer.text)] if show_text else []
+    if show_code and answer.code:
+        lines += ["", "[bold]program:[/]", escape(answer.code)]
+    if answer.citations:
+        lines += ["", "[bold]Sources:[/]"]
+        for c in answer.citations:
+            where = f"{c.source}:{c.page}" if c.page is not None else c.source
+            mark = "[green]verified[/]" if c.verified else "[red]unverified[/]"
+            lines.append(f"  [{c.n}] {escape(where)} ({mark}) “{escape(snippet(c.quote, 140))}”")
+    notes = [f"mode: {answer.mode}"]
+    if answer.route_reason:
+        notes.append(answer.route_reason)
+    if not answer.complete:
+        notes.append("best-effort answer (step limit reached)")
+    total = answer.timings.get("total_s")
+    if total is not None:
+        notes.append(f"{total:.1f} s")
+    lines += ["", f"[dim]{escape('; '.join(notes))}[/]"]
+    return lines
+
+
+def trace_lines(steps: Sequence[Step]) -> list[str]:
+    """A readable trace: thought, action with arguments, observation (cut), error and timing."""
+    lines = []
+    for step in steps:
+        if step.thought:
+            lines.append(f"[cyan]Thought:[/] {escape(step.thought)}")
+        args = ", ".join(f"{k}={v!r}" for k, v in step.args.items())
+        lines.append(f"[magenta]Action:[/] {escape(step.action)}[{escape(args)}]  [dim]({step.duration_s:.2f} s)[/]")
+        if step.error:
+            lines.append(f"[red]Error:[/] {escape(step.error)}")
+        if step.observation:
+            lines.append(f"[yellow]Observation:[/] {escape(snippet(step.observation, 400))}")
+    return lines

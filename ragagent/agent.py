@@ -1,0 +1,126 @@
+"""The application API: an :class:`Agent` answers questions over an index in rag, pal or react mode.
+
+>>> from ragagent import Agent, Settings
+>>> agent = Agent(".ragagent", settings=Settings(llm="local", k=4))     # doctest: +SKIP
+>>> answer = agent.ask("When was the transformer introduced?")           # doctest: +SKIP
+>>> for piece in (run := agent.stream("What is PAL?")):                  # doctest: +SKIP
+...     print(piece, end="")
+>>> run.answer.citations                                                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from ragagent.config import Settings
+from ragagent.errors import ConfigError
+from ragagent.index import Index
+from ragagent.llm.base import LLM
+from ragagent.rag.answer import RagRun
+from ragagent.rag.citations import CitationVerifier
+from ragagent.router import Route, route
+from ragagent.types import Answer, Step
+
+if TYPE_CHECKING:
+    from ragagent.sandbox import Executor
+    from ragagent.tools import Tool
+
+AskMode = Literal["auto", "rag", "pal", "react"]
+StepCallback = Callable[[Step], None]
+MODES = ("auto", "rag", "pal", "react")
+
+
+class AnswerStream:
+    """Iterate for text as it is generated; ``answer`` holds the final :class:`Answer` afterwards."""
+
+    def __init__(self, pieces: Iterator[str], finish: Callable[[], Answer]) -> None:
+        self._pieces = pieces
+        self._finish = finish
+        self._answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._pieces
+        self._answer = self._finish()
+
+    @property
+    def answer(self) -> Answer:
+        if self._answer is None:
+            for _ in self:
+                pass
+        assert self._answer is not None
+        return self._answer
+
+
+class Agent:
+    """Answers questions over one index with one model; state is passed in, never global."""
+
+    def __init__(self, index: Index | str | Path, llm: LLM | str | None = None, *,
+                 settings: Settings | None = None, executor: Executor | None = None,
+                 tools: Sequence[Tool] = ()) -> None:
+        self.settings = settings or Settings()
+        self.index = index if isinstance(index, Index) else Index.open(index)
+        self.llm = self._load_llm(llm)
+        self.verifier = CitationVerifier()
+        self._executor = executor
+        self.tools = tuple(tools)
+
+    def _load_llm(self, llm: LLM | str | None) -> LLM:
+        if llm is not None and not isinstance(llm, str):
+            return llm
+        from ragagent.llm import load_llm
+
+        s = self.settings
+        return load_llm(llm or s.llm, settings=s.generation(), base_url=s.base_url, timeout_s=s.timeout_s,
+                        max_retries=s.max_retries, n_ctx=s.n_ctx)
+
+    @property
+    def executor(self) -> Executor:
+        if self._executor is None:
+            from ragagent.sandbox import BubblewrapExecutor
+
+            self._executor = BubblewrapExecutor()
+        return self._executor
+
+    def route(self, question: str, mode: AskMode) -> Route:
+        if mode not in MODES:
+            raise ConfigError(f"unknown mode {mode!r} (use one of {', '.join(MODES)})")
+        return route(question) if mode == "auto" else Route(mode, "mode chosen by the caller")
+
+    def ask(self, question: str, mode: AskMode = "auto", *, on_step: StepCallback | None = None) -> Answer:
+        """Answer ``question``; ``mode="auto"`` lets the router choose and records why.
+
+        ``on_step`` sees each ReAct/PAL step as it completes (for live traces).
+        """
+        return self.stream(question, mode, on_step=on_step).answer
+
+    def stream(self, question: str, mode: AskMode = "auto", *, on_step: StepCallback | None = None) -> AnswerStream:
+        """Like :meth:`ask`, streaming the answer text (RAG streams tokens; PAL/ReAct the final text)."""
+        if not question.strip():
+            raise ConfigError("the question is empty")
+        chosen = self.route(question, mode)
+        if chosen.mode == "rag":
+            run = RagRun(question, self.index, self.llm, self.settings.generation(), self.settings.rag_options(),
+                         self.verifier)
+            return AnswerStream(iter(run), lambda: _routed(run.answer, chosen))
+        answer = _routed(self._non_streaming(question, chosen.mode, on_step), chosen)
+        return AnswerStream(iter([answer.text]), lambda: answer)
+
+    def _non_streaming(self, question: str, mode: str, on_step: StepCallback | None) -> Answer:
+        if mode == "pal":
+            from ragagent.pal import answer_pal
+
+            return answer_pal(question, self.llm, executor=self.executor, settings=self.settings.generation(),
+                              timeout_s=self.settings.sandbox_timeout_s, memory_mb=self.settings.sandbox_memory_mb)
+        from ragagent.react import run_react
+        from ragagent.tools import default_tools
+
+        tools = default_tools(self.index, self.executor, k=self.settings.k) + list(self.tools)
+        return run_react(question, self.llm, tools, settings=self.settings.generation(),
+                         max_steps=self.settings.max_steps, verifier=self.verifier, on_step=on_step)
+
+
+def _routed(answer: Answer, chosen: Route) -> Answer:
+    return replace(answer, route_reason=chosen.reason)

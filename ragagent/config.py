@@ -1,0 +1,84 @@
+"""Settings: one pydantic-settings object, read from ``RAGAGENT_*`` variables and an optional TOML file.
+
+Nothing reads it implicitly: build it once and pass it in.
+
+>>> settings = Settings(llm="local", k=4, temperature=0.2)
+>>> settings.generation().temperature
+0.2
+>>> settings = load_settings(Path("ragagent.toml"))      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ragagent.errors import ConfigError
+from ragagent.llm.base import GenerationSettings
+from ragagent.rag.answer import MIN_DENSE_SIMILARITY, MIN_TERM_COVERAGE, RagOptions
+
+
+class Settings(BaseSettings):
+    """Everything an :class:`~ragagent.Agent` can be configured with (env prefix ``RAGAGENT_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="RAGAGENT_", extra="forbid", frozen=True)
+
+    index: Path = Path(".ragagent")
+    llm: str = "local"
+    base_url: str | None = None
+    timeout_s: float = Field(60.0, gt=0)
+    max_retries: int = Field(2, ge=0)
+    n_ctx: int | None = Field(None, ge=256)
+    k: int = Field(5, ge=1, le=100)
+    search_mode: Literal["hybrid", "dense", "sparse"] = "hybrid"
+    min_dense_similarity: float = MIN_DENSE_SIMILARITY
+    min_term_coverage: float = Field(MIN_TERM_COVERAGE, ge=0, le=1)
+    temperature: float = Field(0.0, ge=0)
+    top_p: float | None = Field(None, gt=0, le=1)
+    top_k: int | None = Field(None, ge=1)
+    max_tokens: int = Field(160, ge=1)
+    repeat_penalty: float | None = Field(1.1, gt=0)
+    seed: int | None = 0
+    sandbox_timeout_s: float = Field(10.0, gt=0)
+    sandbox_memory_mb: int = Field(512, ge=32)
+    max_steps: int = Field(6, ge=1, le=50)
+
+    def generation(self) -> GenerationSettings:
+        return GenerationSettings(temperature=self.temperature, top_p=self.top_p, top_k=self.top_k,
+                                  max_tokens=self.max_tokens, repeat_penalty=self.repeat_penalty, seed=self.seed)
+
+    def rag_options(self) -> RagOptions:
+        return RagOptions(k=self.k, search_mode=self.search_mode, min_dense_similarity=self.min_dense_similarity,
+                          min_term_coverage=self.min_term_coverage)
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from (lowest first) defaults, the TOML file, ``RAGAGENT_*`` variables, then ``overrides``.
+
+    Overrides that are None are ignored, so CLI options left unset do not mask the file or env.
+    """
+    file_values: dict[str, Any] = {}
+    if config_file is not None:
+        try:
+            file_values = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {config_file}: {exc.strerror or exc}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {config_file} is not valid TOML: {exc}") from exc
+    try:
+        from_env = Settings()
+        merged = {**file_values, **_explicit(from_env), **{k: v for k, v in overrides.items() if v is not None}}
+        return Settings(**merged) if merged else from_env
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise ConfigError(f"invalid setting {where}: {first['msg']}") from exc
+
+
+def _explicit(settings: Settings) -> dict[str, Any]:
+    """Only the values that came from the environment (so they can win over the file)."""
+    return {name: getattr(settings, name) for name in settings.model_fields_set}

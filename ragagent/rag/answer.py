@@ -1,0 +1,103 @@
+"""RAG mode: retrieve → check relevance → pack → generate → parse and verify citations → Answer.
+
+>>> answer = answer_rag("When was the transformer introduced?", index, llm)   # doctest: +SKIP
+>>> [(c.n, c.source, c.verified) for c in answer.citations]                    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from ragagent.index import Index
+from ragagent.llm.base import LLM, GenerationSettings, TokenCounter, context_window_of, estimate_tokens
+from ragagent.rag.citations import CitationVerifier
+from ragagent.rag.prompt import NOT_IN_DOCUMENTS, STOP, build_prompt
+from ragagent.types import Answer, Hit, SearchMode, Usage
+
+MIN_DENSE_SIMILARITY = 0.25
+MIN_TERM_COVERAGE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class RagOptions:
+    """Retrieval depth and the relevance floor below which the model is not asked at all.
+
+    A hit is relevant when its dense cosine similarity is at least ``min_dense_similarity`` or it
+    contains at least ``min_term_coverage`` of the query's content terms (after stopwords/stemming).
+    """
+
+    k: int = 5
+    search_mode: SearchMode = "hybrid"
+    min_dense_similarity: float = MIN_DENSE_SIMILARITY
+    min_term_coverage: float = MIN_TERM_COVERAGE
+
+
+def relevant_hits(index: Index, question: str, hits: Sequence[Hit], options: RagOptions) -> list[Hit]:
+    terms = set(index.tokenizer.tokenize([question])[0])
+    out = []
+    for hit in hits:
+        dense = hit.component("dense")
+        words = set(index.tokenizer.tokenize([hit.chunk.text])[0])
+        coverage = len(terms & words) / len(terms) if terms else 0.0
+        if (dense is not None and dense.score >= options.min_dense_similarity) or coverage >= options.min_term_coverage:
+            out.append(hit)
+    return out
+
+
+class RagRun:
+    """One RAG answer in progress; iterate for streamed text, then read ``answer``."""
+
+    def __init__(self, question: str, index: Index, llm: LLM, settings: GenerationSettings,
+                 options: RagOptions, verifier: CitationVerifier) -> None:
+        self.question, self.index, self.llm = question, index, llm
+        self.settings, self.options, self.verifier = settings, options, verifier
+        self._answer: Answer | None = None
+
+    @property
+    def answer(self) -> Answer:
+        if self._answer is None:
+            for _ in self:
+                pass
+        assert self._answer is not None
+        return self._answer
+
+    def __iter__(self) -> Iterator[str]:
+        started = time.perf_counter()
+        hits = self.index.search(self.question, k=self.options.k, mode=self.options.search_mode)
+        retrieved = time.perf_counter()
+        relevant = relevant_hits(self.index, self.question, hits, self.options)
+        if not relevant:
+            self._answer = Answer(self.question, NOT_IN_DOCUMENTS, "rag", hits=tuple(hits), answered=False,
+                                  timings={"retrieve_s": retrieved - started, "total_s": retrieved - started})
+            yield NOT_IN_DOCUMENTS
+            return
+        count = self.llm.count_tokens if isinstance(self.llm, TokenCounter) else estimate_tokens
+        budget = context_window_of(self.llm) - self.settings.max_tokens - 8
+        packed = build_prompt(self.question, relevant, budget_tokens=budget, count_tokens=count)
+        pieces: list[str] = []
+        for piece in self.llm.stream(packed.text, stop=STOP, settings=self.settings):
+            pieces.append(piece)
+            yield piece
+        generated = time.perf_counter()
+        text = "".join(pieces).strip()
+        usage = Usage(count(packed.text), count(text), 1)
+        citations = self.verifier.verify(text, [h.chunk for h in packed.shown])
+        self._answer = Answer(
+            question=self.question, text=text, mode="rag", citations=citations, hits=packed.shown, usage=usage,
+            answered=NOT_IN_DOCUMENTS.rstrip(".").lower() not in text.lower(),
+            timings={"retrieve_s": retrieved - started, "generate_s": generated - retrieved,
+                     "verify_s": time.perf_counter() - generated, "total_s": time.perf_counter() - started},
+        )
+
+
+def answer_rag(question: str, index: Index, llm: LLM, *, settings: GenerationSettings | None = None,
+               options: RagOptions = RagOptions(), verifier: CitationVerifier | None = None) -> Answer:
+    """Answer ``question`` from ``index`` with verified citations (see :class:`RagRun`)."""
+    run = RagRun(question, index, llm, settings or GenerationSettings(max_tokens=160), options,
+                 verifier or CitationVerifier())
+    return run.answer
+
+
+__all__ = ["RagOptions", "RagRun", "answer_rag", "relevant_hits"]

@@ -1,0 +1,82 @@
+"""RAG mode end to end with the scripted LLM and the hash embedder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ragagent.index import Index, ingest_paths
+from ragagent.llm.base import GenerationSettings
+from ragagent.rag.answer import RagOptions, RagRun, answer_rag
+from ragagent.rag.citations import CitationVerifier
+from ragagent.rag.prompt import NOT_IN_DOCUMENTS, build_prompt
+from tests.fakes import HashEmbedder, ScriptedLLM
+
+DOCS = {
+    "transformers.md": "The Transformer architecture was introduced in 2017 by Vaswani and colleagues at Google.",
+    "pal.txt": "PAL was proposed by Gao and colleagues in 2022; the model writes Python that an interpreter runs.",
+}
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Index:
+    root = tmp_path / "docs"
+    root.mkdir()
+    for name, text in DOCS.items():
+        (root / name).write_text(text)
+    ingest_paths([root], tmp_path / "idx", embedder=HashEmbedder())
+    return Index.open(tmp_path / "idx", embedder=HashEmbedder())
+
+
+def test_cited_answer_is_verified_and_points_at_shown_chunks(index: Index) -> None:
+    llm = ScriptedLLM([" The Transformer architecture was introduced in 2017 by Vaswani [1].\nQuestion: junk"])
+    answer = answer_rag("When was the transformer architecture introduced?", index, llm)
+    assert answer.mode == "rag" and answer.answered
+    assert answer.text == "The Transformer architecture was introduced in 2017 by Vaswani [1]."
+    shown = {h.chunk.id for h in answer.hits}
+    assert answer.citations and all(c.chunk_id in shown for c in answer.citations)
+    assert answer.citations[0].source == "transformers.md" and answer.citations[0].verified
+    prompt = llm.calls[0].prompt
+    assert "[1] (transformers.md)" in prompt and prompt.rstrip().endswith("Answer:")
+    assert "\nQuestion:" in llm.calls[0].stop
+    assert answer.usage.calls == 1 and answer.timings["total_s"] >= answer.timings["generate_s"]
+
+
+def test_wrong_number_and_unsupported_claims_are_not_sound(index: Index) -> None:
+    llm = ScriptedLLM(["Bananas grow on trees in Ecuador [1]. See also [9]."])
+    answer = answer_rag("When was the transformer architecture introduced?", index, llm)
+    assert [c.n for c in answer.citations] == [1]
+    assert answer.citations[0].verified is False
+
+
+def test_irrelevant_question_does_not_call_the_model(index: Index) -> None:
+    llm = ScriptedLLM([])  # raises if called
+    answer = answer_rag("zebra migration patterns savanna", index, llm,
+                        options=RagOptions(min_dense_similarity=0.99))
+    assert answer.text == NOT_IN_DOCUMENTS and not answer.answered and answer.citations == ()
+    assert llm.calls == []
+
+
+def test_model_saying_not_in_documents_is_recorded(index: Index) -> None:
+    answer = answer_rag("Who introduced the transformer?", index, ScriptedLLM([f" {NOT_IN_DOCUMENTS}"]))
+    assert answer.answered is False and answer.citations == ()
+
+
+def test_streaming_yields_the_text_then_the_answer(index: Index) -> None:
+    run = RagRun("When was the transformer introduced?", index,
+                 ScriptedLLM(["The Transformer was introduced in 2017 [1]."]),
+                 GenerationSettings(), RagOptions(), CitationVerifier())
+    pieces = list(run)
+    assert len(pieces) > 1 and "".join(pieces).strip() == run.answer.text
+    assert run.answer.citations[0].verified
+
+
+def test_packing_respects_the_token_budget(index: Index) -> None:
+    hits = index.search("transformer PAL", k=2)
+    count = lambda text: len(text.split())  # noqa: E731
+    roomy = build_prompt("q?", hits, budget_tokens=10_000, count_tokens=count)
+    assert len(roomy.shown) == 2
+    head = build_prompt("q?", [], budget_tokens=10_000, count_tokens=count)
+    tight = build_prompt("q?", hits, budget_tokens=count(head.text) + 20, count_tokens=count)
+    assert len(tight.shown) == 1 and count(tight.text) <= count(head.text) + 20 + 2

@@ -1,0 +1,81 @@
+"""Citation parsing and verification with fixed passages (no model)."""
+
+from __future__ import annotations
+
+from ragagent.rag.citations import CitationVerifier, lexical_support, parse_claims, quotes_passage
+from ragagent.types import Chunk, Span
+
+PASSAGES = [
+    Chunk.create("The Transformer architecture was introduced in 2017 by Vaswani and colleagues.",
+                 Span("transformers.md", None, 0, 80)),
+    Chunk.create("PAL asks the model to write a Python program; an interpreter runs it to get the answer.",
+                 Span("pal.pdf", 2, 10, 97)),
+    Chunk.create("BM25 scores exact term matches between the query and each passage.", Span("rag.md", None, 5, 71)),
+]
+
+
+def test_marker_forms() -> None:
+    claims = parse_claims("Transformers date from 2017 [1]. PAL runs programs [2][3]. Both matter [1, 3]. Done [2;1].")
+    assert [c.numbers for c in claims] == [(1,), (2, 3), (1, 3), (2, 1)]
+    assert claims[0].text == "Transformers date from 2017 ."
+
+
+def test_supported_citation_is_verified_with_provenance() -> None:
+    cites = CitationVerifier().verify("The Transformer was introduced in 2017 by Vaswani [1].", PASSAGES)
+    assert len(cites) == 1
+    c = cites[0]
+    assert (c.n, c.chunk_id, c.source, c.verified) == (1, PASSAGES[0].id, "transformers.md", True)
+    assert (c.start, c.end) == (0, 80) and "2017" in c.quote and c.support >= 0.5
+
+
+def test_out_of_range_numbers_are_dropped() -> None:
+    cites = CitationVerifier().verify("Something about BM25 term matches [7]. And [0] too.", PASSAGES)
+    assert cites == ()
+
+
+def test_markers_after_the_full_stop_belong_to_the_sentence() -> None:
+    claims = parse_claims("BM25 scores exact term matches. [3] Next sentence here [1].")
+    assert [(c.text, c.numbers) for c in claims] == [("BM25 scores exact term matches.", (3,)),
+                                                     ("Next sentence here .", (1,))]
+
+
+def test_duplicates_are_reported_once() -> None:
+    cites = CitationVerifier().verify("BM25 scores exact term matches [3][3]. BM25 matches query terms [3].", PASSAGES)
+    assert [c.n for c in cites] == [3] and cites[0].verified
+
+
+def test_unsupported_sentence_is_marked_unverified() -> None:
+    cites = CitationVerifier().verify("The Eiffel Tower is in Paris and opened in 1889 [2].", PASSAGES)
+    assert len(cites) == 1 and cites[0].n == 2 and cites[0].verified is False
+
+
+def test_one_unsupported_use_makes_the_passage_unverified() -> None:
+    answer = "PAL writes a Python program that an interpreter runs [2]. Bananas are yellow fruit [2]."
+    cites = CitationVerifier().verify(answer, PASSAGES)
+    assert cites[0].verified is False and "Bananas" in cites[0].claim
+
+
+def test_answer_without_citations_has_none() -> None:
+    assert CitationVerifier().verify("Transformers were introduced in 2017.", PASSAGES) == ()
+
+
+def test_verbatim_quote_counts_as_support() -> None:
+    claim = 'The notes say "an interpreter runs it to get the answer" about this method.'
+    assert quotes_passage(claim, PASSAGES[1].text)
+    assert CitationVerifier().verify(claim + " [2]", PASSAGES)[0].verified
+
+
+def test_lexical_support_ignores_stopwords_and_stems() -> None:
+    assert lexical_support("the programs are running", "a program runs") == 1.0
+    assert lexical_support("", "anything") == 0.0
+
+
+def test_embedding_fallback_can_verify() -> None:
+    from tests.fakes import HashEmbedder
+
+    class Same(HashEmbedder):
+        def embed_documents(self, texts):  # type: ignore[no-untyped-def]
+            return super().embed_documents(["same text"] * len(texts))
+
+    cites = CitationVerifier(Same()).verify("Completely different wording here [1].", PASSAGES)
+    assert cites[0].verified and cites[0].support >= 0.99
