@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     temperature: float = Field(0.0, ge=0)
     top_p: float | None = Field(None, gt=0, le=1)
     top_k: int | None = Field(None, ge=1)
-    max_tokens: int = Field(160, ge=1)
+    max_tokens: int = Field(128, ge=1)
     repeat_penalty: float | None = Field(1.1, gt=0)
     seed: int | None = 0
     sandbox_timeout_s: float = Field(10.0, gt=0)

@@ -96,6 +96,7 @@ class Citation:
     verified: bool
     support: float = 0.0
     claim: str = ""
+    origin: Literal["model", "attributed"] = "model"  # attributed = added by ragagent to an uncited sentence
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,6 +89,8 @@ def answer_lines(answer: Answer, *, show_text: bool = True, show_code: bool = Fa
         for c in answer.citations:
             where = f"{c.source}:{c.page}" if c.page is not None else c.source
             mark = "[green]verified[/]" if c.verified else "[red]unverified[/]"
+            if c.origin == "attributed":
+                mark += ", attributed by ragagent"
             lines.append(f"  [{c.n}] {escape(where)} ({mark}) “{escape(snippet(c.quote, 140))}”")
     notes = [f"mode: {answer.mode}"]
     if answer.route_reason:

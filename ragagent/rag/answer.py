@@ -14,7 +14,7 @@ from ragagent.index import Index
 from ragagent.llm.base import LLM, GenerationSettings, TokenCounter, context_window_of, estimate_tokens
 from ragagent.rag.citations import CitationVerifier
 from ragagent.rag.prompt import NOT_IN_DOCUMENTS, STOP, build_prompt
-from ragagent.types import Answer, Hit, SearchMode, Usage
+from ragagent.types import Answer, Citation, Hit, SearchMode, Usage
 
 MIN_DENSE_SIMILARITY = 0.25
 MIN_TERM_COVERAGE = 0.5
@@ -32,6 +32,7 @@ class RagOptions:
     search_mode: SearchMode = "hybrid"
     min_dense_similarity: float = MIN_DENSE_SIMILARITY
     min_term_coverage: float = MIN_TERM_COVERAGE
+    attribute: bool = True  # cite uncited sentences that a shown passage supports (origin="attributed")
 
 
 def relevant_hits(index: Index, question: str, hits: Sequence[Hit], options: RagOptions) -> list[Hit]:
@@ -83,13 +84,23 @@ class RagRun:
         generated = time.perf_counter()
         text = "".join(pieces).strip()
         usage = Usage(count(packed.text), count(text), 1)
-        citations = self.verifier.verify(text, [h.chunk for h in packed.shown])
+        passages = [h.chunk for h in packed.shown]
+        citations = self.verifier.verify(text, passages)
+        if self.options.attribute:
+            text, attributed = self.verifier.attribute(text, passages)
+            citations = _merge(citations, attributed)
         self._answer = Answer(
             question=self.question, text=text, mode="rag", citations=citations, hits=packed.shown, usage=usage,
             answered=NOT_IN_DOCUMENTS.rstrip(".").lower() not in text.lower(),
             timings={"retrieve_s": retrieved - started, "generate_s": generated - retrieved,
                      "verify_s": time.perf_counter() - generated, "total_s": time.perf_counter() - started},
         )
+
+
+def _merge(cited: tuple[Citation, ...], attributed: tuple[Citation, ...]) -> tuple[Citation, ...]:
+    """The model's citations win; an attributed one is added only for a passage the model did not cite."""
+    taken = {c.n for c in cited}
+    return tuple(sorted(cited + tuple(c for c in attributed if c.n not in taken), key=lambda c: c.n))
 
 
 def answer_rag(question: str, index: Index, llm: LLM, *, settings: GenerationSettings | None = None,

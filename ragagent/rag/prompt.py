@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ragagent.types import Hit
 
 NOT_IN_DOCUMENTS = "The documents do not say."
-STOP = ("\nQuestion:", "\n\nPassages:", "\n\n\n", "<end_of_turn>")
+STOP = ("\nQuestion:", "\n\nPassages:", "\n\n\n", "\n[", "<end_of_turn>")
 
 INSTRUCTION = (
     "Answer the question using only the numbered passages. After each sentence, cite the passage it "

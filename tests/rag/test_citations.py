@@ -79,3 +79,15 @@ def test_embedding_fallback_can_verify() -> None:
 
     cites = CitationVerifier(Same()).verify("Completely different wording here [1].", PASSAGES)
     assert cites[0].verified and cites[0].support >= 0.99
+
+
+def test_uncited_supported_sentence_is_attributed_and_labelled() -> None:
+    text, cites = CitationVerifier().attribute(
+        "The Transformer architecture was introduced in 2017. Bananas are yellow.", PASSAGES)
+    assert text == "The Transformer architecture was introduced in 2017 [1]. Bananas are yellow."
+    assert [(c.n, c.origin, c.verified) for c in cites] == [(1, "attributed", True)]
+
+
+def test_attribution_leaves_cited_sentences_alone() -> None:
+    text, cites = CitationVerifier().attribute("BM25 scores exact term matches [2].", PASSAGES)
+    assert text == "BM25 scores exact term matches [2]." and cites == ()
