@@ -7,6 +7,9 @@ Two methods, both completion-style (our default model is a small *base* model):
 ...         return Completion(text=prompt[-5:], usage=Usage(len(prompt), 5, 1))
 ...     def stream(self, prompt, *, stop=(), settings=None):
 ...         yield prompt[-5:]
+
+Models that know their context window and can count tokens also implement :class:`TokenCounter`;
+callers ask through :func:`context_window_of` so any ``LLM`` (fakes included) works.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from ragagent.types import Usage
+
+DEFAULT_CONTEXT_WINDOW = 2048  # what callers assume of a model that does not say
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +55,26 @@ class LLM(Protocol):
     def stream(
         self, prompt: str, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
     ) -> Iterator[str]: ...
+
+
+@runtime_checkable
+class TokenCounter(Protocol):
+    """What the RAG packer needs from a model, if it can tell: its context window and a token count.
+
+    Local llama.cpp models count with their real tokenizer; remote models estimate.
+    """
+
+    @property
+    def context_window(self) -> int: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+def context_window_of(llm: object, default: int = DEFAULT_CONTEXT_WINDOW) -> int:
+    """The model's context window in tokens, or ``default`` if it does not say."""
+    return llm.context_window if isinstance(llm, TokenCounter) else default
+
+
+def estimate_tokens(text: str) -> int:
+    """A rough token count (about four characters per token) for models without a local tokenizer."""
+    return (len(text) + 3) // 4

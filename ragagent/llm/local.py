@@ -1,0 +1,149 @@
+"""In-process GGUF models run by ``llama-cpp-python``: the embedded Gemma default and ``llamacpp:<path>``.
+
+Completion-style only (no chat template): the default is a small *base* model, prompted few-shot with
+stop sequences. A model file is loaded once per process and shared: :func:`load_llama` caches the
+``llama_cpp.Llama`` by (path, n_ctx, n_threads). One call runs at a time per loaded model (llama.cpp
+state is not thread-safe); a stream holds the model until it is exhausted or closed.
+
+All six generation settings map one to one onto ``create_completion`` (``None`` = llama.cpp's default).
+llama.cpp reuses the KV cache of a prompt prefix shared with the previous call (a big saving for ReAct
+loops); that can change low-order float bits, so a seed reproduces a *sampled* (temperature > 0) run only
+from the same cache state (``model.reset()`` gives one). Temperature 0 is the reproducible mode.
+Threads default to the available cores (at most 4); on a busy 2-core machine 1 thread can be faster.
+
+>>> llm = LlamaCppLLM(local_model_path())                         # doctest: +SKIP
+>>> llm.complete("Q: 2+2?\\nA:", stop=["\\n"]).text               # doctest: +SKIP
+' 4'
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from ragagent.errors import ConfigError, LLMError, ProviderNotInstalledError
+from ragagent.llm.base import Completion, GenerationSettings
+from ragagent.types import Usage
+
+DEFAULT_N_CTX = 4096
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A ``llama_cpp.Llama`` and the lock that serialises calls into it."""
+
+    llama: Any
+    lock: threading.Lock = field(default_factory=threading.Lock, compare=False)
+
+
+def default_threads() -> int:
+    """Threads for llama.cpp: the cores available, at most 4 (a 270M model gains nothing beyond)."""
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(4, available))
+
+
+def llama_cpp_module() -> ModuleType:
+    """``llama_cpp``, or a ProviderNotInstalledError naming the pip extra."""
+    try:
+        return importlib.import_module("llama_cpp")
+    except ImportError as error:
+        raise ProviderNotInstalledError(
+            "llama-cpp-python is not installed: pip install 'ragagent[local]' "
+            "(or pip install llama-cpp-python)"
+        ) from error
+
+
+_load_lock = threading.Lock()
+
+
+def load_llama(path: Path, n_ctx: int, n_threads: int) -> LoadedModel:
+    """The process-wide loaded model for this file and context size (loaded on first use)."""
+    if not path.is_file():
+        raise ConfigError(f"model file not found: {path}")
+    with _load_lock:
+        return _load_cached(str(path.resolve()), n_ctx, n_threads)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(path: str, n_ctx: int, n_threads: int) -> LoadedModel:
+    llama_cpp = llama_cpp_module()
+    try:
+        llama = llama_cpp.Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, seed=0, verbose=False)
+    except ValueError as error:  # llama.cpp's way of saying "not a loadable GGUF"
+        raise ConfigError(f"cannot load model file {path}: {error}") from error
+    return LoadedModel(llama)
+
+
+class LlamaCppLLM:
+    """Our LLM protocol (and ``TokenCounter``) over a GGUF file run in-process by llama.cpp."""
+
+    def __init__(
+        self,
+        model_path: str | Path,
+        *,
+        n_ctx: int = DEFAULT_N_CTX,
+        settings: GenerationSettings | None = None,
+        n_threads: int | None = None,
+    ) -> None:
+        self.model_path = Path(model_path).expanduser()
+        self.settings = settings or GenerationSettings()
+        self._loaded = load_llama(self.model_path, n_ctx, n_threads or default_threads())
+
+    @property
+    def model(self) -> Any:
+        """The shared ``llama_cpp.Llama``."""
+        return self._loaded.llama
+
+    @property
+    def context_window(self) -> int:
+        return int(self.model.n_ctx())
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of ``text`` under the model's own tokenizer (no BOS)."""
+        return len(self.model.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def complete(
+        self, prompt: str, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
+    ) -> Completion:
+        kwargs = self._call_kwargs(prompt, stop, settings)
+        with self._loaded.lock:
+            result = self.model.create_completion(prompt, stream=False, **kwargs)
+        choice, usage = result["choices"][0], result["usage"]
+        return Completion(
+            text=choice["text"],
+            usage=Usage(usage["prompt_tokens"], usage["completion_tokens"], 1),
+            finish_reason=choice.get("finish_reason"),
+        )
+
+    def stream(
+        self, prompt: str, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
+    ) -> Iterator[str]:
+        kwargs = self._call_kwargs(prompt, stop, settings)
+        with self._loaded.lock:
+            for chunk in self.model.create_completion(prompt, stream=True, **kwargs):
+                if piece := chunk["choices"][0]["text"]:
+                    yield piece
+
+    def _call_kwargs(
+        self, prompt: str, stop: Sequence[str], settings: GenerationSettings | None
+    ) -> dict[str, Any]:
+        self._check_fits(prompt)
+        s = settings or self.settings
+        optional = {"top_p": s.top_p, "top_k": s.top_k, "repeat_penalty": s.repeat_penalty, "seed": s.seed}
+        kwargs = {k: v for k, v in optional.items() if v is not None}
+        return {"stop": list(stop), "max_tokens": s.max_tokens, "temperature": s.temperature, **kwargs}
+
+    def _check_fits(self, prompt: str) -> None:
+        used = self.count_tokens(prompt) + 1  # + BOS
+        if used >= self.context_window:
+            raise LLMError(
+                f"prompt of {used} tokens does not fit the context window of {self.context_window} "
+                f"({self.model_path.name})"
+            )
