@@ -17,10 +17,14 @@ export TOKENIZERS_PARALLELISM := false
 demo: setup
 	$(BIN)/ragagent ingest examples/corpus --index $(DEMO_INDEX)
 	$(BIN)/ragagent search "When was the transformer architecture introduced?" --index $(DEMO_INDEX) -k 3
+	$(BIN)/ragagent ask "When was the transformer architecture introduced?" --index $(DEMO_INDEX)
 
 test: setup
 	$(BIN)/ruff check ragagent ingest tools tests benchmarks examples
-	$(BIN)/mypy ragagent ingest tools
+	@# mypy cannot follow the editable install's package-dir mapping: check a tree laid out as installed.
+	rm -rf build/typecheck && mkdir -p build/typecheck && cp -r ragagent build/typecheck/ragagent \
+		&& cp -r ingest build/typecheck/ragagent/ingest && cp -r tools build/typecheck/ragagent/tools
+	cd build/typecheck && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p ragagent
 	$(BIN)/pytest -q -ra
 
 setup: system-deps $(STAMP)

@@ -117,7 +117,9 @@ class Agent:
         from ragagent.react import run_react
         from ragagent.tools import default_tools
 
-        tools = default_tools(self.index, self.executor, k=self.settings.k) + list(self.tools)
+        s = self.settings
+        tools = default_tools(self.index, self.executor, k=s.k, timeout_s=s.sandbox_timeout_s,
+                              memory_mb=s.sandbox_memory_mb) + list(self.tools)
         return run_react(question, self.llm, tools, settings=self.settings.generation(),
                          max_steps=self.settings.max_steps, verifier=self.verifier, on_step=on_step)
 

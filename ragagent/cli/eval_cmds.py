@@ -1,0 +1,120 @@
+"""``ragagent eval retrieval | rag | pal``: quality numbers from the command line."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from ragagent.cli.app import DEFAULT_INDEX, IndexOption, console, err_console, one_line_errors
+from ragagent.cli.ask_cmds import ConfigOption, LlmOption, build_agent, settings_from
+from ragagent.errors import ConfigError
+
+eval_app = typer.Typer(help="Evaluate retrieval (BEIR), RAG answers, or PAL on GSM8K.", no_args_is_help=True)
+
+
+def _read_jsonl(path: Path, limit: int | None) -> list[dict[str, Any]]:
+    if not path.is_file():
+        raise ConfigError(f"{path} does not exist")
+    rows: list[dict[str, Any]] = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from exc
+        if limit is not None and len(rows) >= limit:
+            break
+    return rows
+
+
+def _table(rows: list[dict[str, Any]]) -> Table:
+    table = Table()
+    for key in rows[0]:
+        table.add_column(key, justify="right" if key != "mode" else "left")
+    for row in rows:
+        table.add_row(*(f"{v:.4f}" if isinstance(v, float) else str(v) for v in row.values()))
+    return table
+
+
+@eval_app.command("retrieval")
+@one_line_errors
+def retrieval(
+    corpus: Annotated[Path, typer.Option(help="BEIR corpus.jsonl (ingested into --index, or reused).")],
+    queries: Annotated[Path, typer.Option(help="BEIR queries.jsonl.")],
+    qrels: Annotated[Path, typer.Option(help="BEIR qrels TSV (query-id, corpus-id, score).")],
+    index: IndexOption = DEFAULT_INDEX,
+    modes: Annotated[str, typer.Option(help="Comma-separated: dense,sparse,hybrid.")] = "dense,sparse,hybrid",
+    fusion: Annotated[str, typer.Option(help="Hybrid fusion: rrf or convex.")] = "rrf",
+    limit: Annotated[int | None, typer.Option(help="Evaluate only the first N judged queries.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """nDCG@10, recall@10/100 and MRR@10 per search mode over BEIR-format data."""
+    from ragagent.evaluation import evaluate_mode, read_qrels, read_queries
+    from ragagent.index import Index, SearchOptions, ingest_paths
+
+    judged = read_qrels(qrels)
+    qs = read_queries(queries, set(judged))[:limit]
+    report = ingest_paths([corpus], index)  # incremental: an unchanged corpus is reused as is
+    if report.failures:
+        raise ConfigError(f"{corpus}: {report.failures[0].reason}")
+    opened = Index.open(index)
+    options = SearchOptions(fusion=fusion)  # type: ignore[arg-type]
+    rows = [asdict(evaluate_mode(opened, qs, judged, m.strip(), options))  # type: ignore[arg-type]
+            for m in modes.split(",")]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+    else:
+        console.print(_table(rows))
+
+
+@eval_app.command("rag")
+@one_line_errors
+def rag(
+    file: Annotated[Path, typer.Argument(help="JSONL with question, answer and optional gold_sources.")],
+    index: IndexOption = DEFAULT_INDEX,
+    llm: LlmOption = None,
+    config: ConfigOption = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N questions.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Answer quality (EM, contains, F1, ROUGE-L), citation precision and the "not in the documents" rate."""
+    from ragagent.evaluation.answers import RagItem, score_answers
+
+    rows = _read_jsonl(file, limit)
+    items = [RagItem(str(r["question"]), str(r["answer"]), tuple(map(str, r.get("gold_sources", ()))))
+             for r in rows if "question" in r and "answer" in r]
+    if not items:
+        raise ConfigError(f"{file}: no records with question and answer")
+    agent = build_agent(settings_from(index, config, llm=llm))
+    answers = []
+    for i, item in enumerate(items, start=1):
+        answers.append(agent.ask(item.question, mode="rag"))
+        err_console.print(f"[dim]{i}/{len(items)}[/]", end="\r")
+    scores = asdict(score_answers(items, answers))
+    typer.echo(json.dumps(scores, indent=2)) if as_json else console.print(_table([scores]))
+
+
+@eval_app.command("pal")
+@one_line_errors
+def pal(
+    file: Annotated[Path, typer.Argument(help="GSM8K-format JSONL: question, answer ending in '#### N'.")],
+    llm: LlmOption = None,
+    config: ConfigOption = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N problems.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """PAL accuracy on GSM8K-format problems with the configured model, in the sandbox."""
+    from ragagent.llm import load_llm
+    from ragagent.pal_eval import evaluate_pal
+
+    settings = settings_from(DEFAULT_INDEX, config, llm=llm)
+    model = load_llm(settings.llm, settings=settings.generation(), base_url=settings.base_url,
+                     timeout_s=settings.timeout_s, max_retries=settings.max_retries, n_ctx=settings.n_ctx)
+    result = evaluate_pal(_read_jsonl(file, limit), model, limit=limit)
+    summary = {"n": result.n, "correct": result.correct, "accuracy": result.accuracy}
+    typer.echo(json.dumps(summary, indent=2)) if as_json else console.print(_table([summary]))

@@ -1,0 +1,107 @@
+"""The ReAct prompt: instructions, the tool list, worked examples and the transcript so far.
+
+Completion-style so that small base models follow it (the prompt ends with ``Thought:`` and the
+model is stopped before it can write an ``Observation:`` itself).  Examples are shown only when the
+tools they use are present.  When the prompt outgrows the model's budget, the oldest observations
+are elided first.
+
+>>> from ragagent.tools import calculator_tool, finish_tool
+>>> text = render_prompt("What is 2 + 2?", [calculator_tool(), finish_tool()], [])
+>>> text.endswith("Question: What is 2 + 2?\\nThought:")
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from ragagent.llm.base import estimate_tokens
+from ragagent.rag.prompt import NOT_IN_DOCUMENTS
+from ragagent.tools import Tool
+
+STOP = ("\nObservation:", "\nQuestion:", "<end_of_turn>")
+FINAL_STOP = (*STOP, "\nThought:", "\nAction:")
+ELIDED = "(elided to save space)"
+
+INSTRUCTION = (
+    "Answer the question by writing Thought, Action and Observation lines. Thought reasons about what to do "
+    "next. Action calls one tool, written tool[input], or tool {\"argument\": value} for several arguments. "
+    "Observation is the tool's result. When you know the answer, call finish and cite the numbered passages "
+    f'it comes from, like [1]. If the documents do not contain the answer, finish with "{NOT_IN_DOCUMENTS}"\n'
+    "Tools:\n"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A worked example, shown when all of ``tools`` are available."""
+
+    tools: frozenset[str]
+    text: str
+
+
+EXAMPLES = (
+    Example(frozenset({"search", "lookup", "finish"}), """\
+Question: Which river flows through the city where the Eiffel Tower stands?
+Thought: I need the city of the Eiffel Tower, then the river that flows through that city.
+Action: search[Eiffel Tower city]
+Observation: [1] (landmarks/paris.md) The Eiffel Tower is a wrought-iron tower in Paris, completed in 1889.
+[2] (landmarks/london.md) Big Ben is the nickname of the great bell of the clock tower in London.
+Thought: The Eiffel Tower is in Paris, and search opened paris.md. I will look up "river" in it.
+Action: lookup[river]
+Observation: (Result 1/1) [3] (landmarks/paris.md) Paris lies on the Seine river in northern France.
+Thought: The Seine flows through Paris. I can answer.
+Action: finish[The Eiffel Tower stands in Paris [1], and the Seine river flows through Paris [3].]
+"""),
+    Example(frozenset({"calculator", "finish"}), """\
+Question: What is 15% of 2,340?
+Thought: I can compute this with the calculator.
+Action: calculator[0.15 * 2340]
+Observation: 351
+Thought: 15% of 2,340 is 351.
+Action: finish[15% of 2,340 is 351.]
+"""),
+    Example(frozenset({"python", "finish"}), """\
+Question: How many of the numbers from 1 to 100 are divisible by 3 or 5?
+Thought: I will count them with Python.
+Action: python[print(sum(1 for n in range(1, 101) if n % 3 == 0 or n % 5 == 0))]
+Observation: 47
+Thought: 47 of the numbers from 1 to 100 are divisible by 3 or 5.
+Action: finish[47 of the numbers from 1 to 100 are divisible by 3 or 5.]
+"""),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One step of the transcript: what the model wrote (or its canonical form) and what it saw."""
+
+    text: str
+    observation: str
+
+    def render(self) -> str:
+        return f"{self.text}\nObservation: {self.observation}\n"
+
+
+def header(tools: Sequence[Tool]) -> str:
+    """Instructions, tool descriptions and the applicable examples."""
+    names = {t.name for t in tools}
+    examples = [e.text for e in EXAMPLES if e.tools <= names]
+    lines = "".join(f"{t.describe()}\n" for t in tools)
+    return INSTRUCTION + lines + "".join(f"\n{e}" for e in examples) + "\n"
+
+
+def render_prompt(question: str, tools: Sequence[Tool], turns: Sequence[Turn], *, budget_tokens: int | None = None,
+                  count_tokens: Callable[[str], int] = estimate_tokens, suffix: str = "") -> str:
+    """The full prompt, ending with ``Thought:`` (plus ``suffix``); old observations elided to fit."""
+    head = header(tools) + f"Question: {question}\n"
+    tail = "Thought:" + suffix
+    shown = list(turns)
+    text = head + "".join(t.render() for t in shown) + tail
+    for i in range(len(shown)):
+        if budget_tokens is None or count_tokens(text) <= budget_tokens:
+            break
+        shown[i] = replace(shown[i], observation=ELIDED)
+        text = head + "".join(t.render() for t in shown) + tail
+    return text

@@ -1,0 +1,50 @@
+"""parse_step: the one pure function that reads a model turn."""
+
+from __future__ import annotations
+
+import pytest
+
+from ragagent.react import ParsedStep, ParseError, parse_step
+from ragagent.react.parse import NO_ACTION
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (" I should search.\nAction: search[transformer year]",
+         ParsedStep("I should search.", "search", "transformer year", "search[transformer year]")),
+        ("Thought: hmm\nAction: python[xs = [1, 2]\nprint(xs[-1])]",
+         ParsedStep("hmm", "python", "xs = [1, 2]\nprint(xs[-1])", "python[xs = [1, 2]\nprint(xs[-1])]")),
+        ("Thought 2: paper style\nAction 2: Search[Paris]\nObservation 2: invented]",
+         ParsedStep("paper style", "Search", "Paris", "Search[Paris]")),
+        (' Two args.\nAction: lookup {"term": "river", "document": "paris.md"} trailing words',
+         ParsedStep("Two args.", "lookup", {"term": "river", "document": "paris.md"},
+                    'lookup {"term": "river", "document": "paris.md"}')),
+        ("I know it.\nFinal Answer: Paris [1].\nThought: extra",
+         ParsedStep("I know it.", "finish", "Paris [1].", "finish[Paris [1].]")),
+        ("Action: finish[]", ParsedStep("", "finish", "", "finish[]")),
+        ('Action: lookup ["river"]', ParsedStep("", "lookup", '"river"', 'lookup["river"]')),
+        (" A thought\nspread over lines.\naction: Calculator[ 2 + 2 ]",
+         ParsedStep("A thought spread over lines.", "Calculator", "2 + 2", "Calculator[ 2 + 2 ]")),
+    ],
+)
+def test_parses(text: str, expected: ParsedStep) -> None:
+    assert parse_step(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("I am not sure what to do.", NO_ACTION),
+        ("", NO_ACTION),
+        ("Action: [Paris]", "The action must start with a tool name"),
+        ("Action: finish", "Give the input of finish in brackets, like finish[input]"),
+        ("Action: search[Paris\nThought: more", "missing its closing bracket"),
+        ("Action: lookup {term: river}", "The arguments of lookup are not valid JSON"),
+        ("Action: lookup {\"a\": [1}", "not valid JSON"),
+    ],
+)
+def test_errors_say_how_to_write_the_action(text: str, message: str) -> None:
+    result = parse_step(text)
+    assert isinstance(result, ParseError) and result.text == text
+    assert message in result.message
