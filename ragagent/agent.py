@@ -121,7 +121,8 @@ class Agent:
         tools = default_tools(self.index, self.executor, k=s.k, timeout_s=s.sandbox_timeout_s,
                               memory_mb=s.sandbox_memory_mb) + list(self.tools)
         return run_react(question, self.llm, tools, settings=self.settings.generation(),
-                         max_steps=self.settings.max_steps, verifier=self.verifier, on_step=on_step)
+                         max_steps=s.max_steps, verifier=self.verifier, on_step=on_step,
+                         search_first=s.react_search_first)
 
 
 def _routed(answer: Answer, chosen: Route) -> Answer:

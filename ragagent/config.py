@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     sandbox_timeout_s: float = Field(10.0, gt=0)
     sandbox_memory_mb: int = Field(512, ge=32)
     max_steps: int = Field(6, ge=1, le=50)
+    react_search_first: bool = True  # ReAct step 1 searches for the question (helps small base models)
 
     def generation(self) -> GenerationSettings:
         return GenerationSettings(temperature=self.temperature, top_p=self.top_p, top_k=self.top_k,

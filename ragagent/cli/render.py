@@ -111,7 +111,7 @@ def trace_lines(steps: Sequence[Step]) -> list[str]:
         if step.thought:
             lines.append(f"[cyan]Thought:[/] {escape(step.thought)}")
         args = ", ".join(f"{k}={v!r}" for k, v in step.args.items())
-        lines.append(f"[magenta]Action:[/] {escape(step.action)}[{escape(args)}]  [dim]({step.duration_s:.2f} s)[/]")
+        lines.append(f"[magenta]Action:[/] {escape(f'{step.action}[{args}]')}  [dim]({step.duration_s:.2f} s)[/]")
         if step.error:
             lines.append(f"[red]Error:[/] {escape(step.error)}")
         if step.observation:

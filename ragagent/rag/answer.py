@@ -88,7 +88,7 @@ class RagRun:
         citations = self.verifier.verify(text, passages)
         if self.options.attribute:
             text, attributed = self.verifier.attribute(text, passages)
-            citations = _merge(citations, attributed)
+            citations = merge_citations(citations, attributed)
         self._answer = Answer(
             question=self.question, text=text, mode="rag", citations=citations, hits=packed.shown, usage=usage,
             answered=NOT_IN_DOCUMENTS.rstrip(".").lower() not in text.lower(),
@@ -97,7 +97,7 @@ class RagRun:
         )
 
 
-def _merge(cited: tuple[Citation, ...], attributed: tuple[Citation, ...]) -> tuple[Citation, ...]:
+def merge_citations(cited: tuple[Citation, ...], attributed: tuple[Citation, ...]) -> tuple[Citation, ...]:
     """The model's citations win; an attributed one is added only for a passage the model did not cite."""
     taken = {c.n for c in cited}
     return tuple(sorted(cited + tuple(c for c in attributed if c.n not in taken), key=lambda c: c.n))

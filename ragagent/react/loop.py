@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from ragagent.errors import ConfigError
 from ragagent.llm.base import LLM, Completion, GenerationSettings, TokenCounter, context_window_of, estimate_tokens
+from ragagent.rag.answer import merge_citations
 from ragagent.rag.citations import CitationVerifier
 from ragagent.rag.prompt import NOT_IN_DOCUMENTS
 from ragagent.react.parse import ParsedStep, ParseError, parse_step
@@ -30,6 +31,7 @@ from ragagent.types import Answer, Hit, JSONValue, Step, Usage
 StepCallback = Callable[[Step], None]
 MAX_OBSERVATION_CHARS = 2000
 NO_ANSWER = "I could not find the answer within the step limit."
+FIRST_THOUGHT = "I should search the documents for the question first."
 LAST_CHANCE = " I must stop searching now and give my best answer with what I found.\nAction: finish["
 
 
@@ -50,9 +52,15 @@ class ReactRun:
         self._count = llm.count_tokens if isinstance(llm, TokenCounter) else estimate_tokens
         self._budget = context_window_of(llm) - settings.max_tokens - 16
 
-    def answer(self, max_steps: int) -> Answer:
+    def answer(self, max_steps: int, *, search_first: bool = False) -> Answer:
         started = time.perf_counter()
         failures = 0
+        if search_first and any(t.name == "search" for t in self.tools):
+            # Scaffolding for small base models, which tend to "finish" before looking anything up:
+            # the first step is always a search for the question itself (recorded like any other step).
+            first = ParsedStep(FIRST_THOUGHT, "search", self.question, f"search[{self.question}]")
+            self._act(first, time.perf_counter())
+            max_steps -= 1
         for _ in range(max_steps):
             step_started = time.perf_counter()
             parsed = parse_step(self._complete(STOP).text)
@@ -112,7 +120,10 @@ class ReactRun:
     def _final(self, text: str, started: float, *, complete: bool) -> Answer:
         verify_started = time.perf_counter()
         passages = numbered(self.shown)
-        citations = self.verifier.verify(text, [h.chunk for h in passages])
+        chunks = [h.chunk for h in passages]
+        citations = self.verifier.verify(text, chunks)
+        text, attributed = self.verifier.attribute(text, chunks)  # labelled origin="attributed", as in RAG
+        citations = merge_citations(citations, attributed)
         ended = time.perf_counter()
         timings = {**self.timings, "verify_s": ended - verify_started, "total_s": ended - started}
         return Answer(question=self.question, text=text, mode="react", citations=citations, hits=tuple(passages),
@@ -122,15 +133,19 @@ class ReactRun:
 
 def run_react(question: str, llm: LLM, tools: Sequence[Tool], *, settings: GenerationSettings | None = None,
               max_steps: int = 6, verifier: CitationVerifier | None = None, on_step: StepCallback | None = None,
-              max_parse_errors: int = 2) -> Answer:
-    """Answer ``question`` with a ReAct loop over ``tools`` (a ``finish`` tool is added if none is final)."""
+              max_parse_errors: int = 2, search_first: bool = False) -> Answer:
+    """Answer ``question`` with a ReAct loop over ``tools`` (a ``finish`` tool is added if none is final).
+
+    ``search_first`` makes step 1 a search for the question (when a ``search`` tool is present); it
+    keeps small base models from answering before they have read anything.
+    """
     if max_steps < 1:
         raise ConfigError(f"max_steps must be at least 1, got {max_steps}")
     if max_parse_errors < 0:
         raise ConfigError(f"max_parse_errors must be at least 0, got {max_parse_errors}")
     run = ReactRun(question, llm, tools, settings or GenerationSettings(), verifier or CitationVerifier(),
                    on_step, max_parse_errors)
-    return run.answer(max_steps)
+    return run.answer(max_steps, search_first=search_first)
 
 
 def numbered(shown: Mapping[int, Hit]) -> list[Hit]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 from ragagent.tools import default_tools
 
-from ragagent import Agent
+from ragagent import Agent, Settings
 from ragagent.errors import SandboxError
 from ragagent.index import Index
 from ragagent.react import run_react
@@ -46,7 +46,7 @@ def test_python_call_runs_in_the_sandbox(index: Index, executor: Executor) -> No
 
 
 def test_agent_runs_react_mode_with_fresh_tools(index: Index) -> None:
-    agent = Agent(index, ScriptedLLM(list(TWO_HOP_SCRIPT) * 2))
+    agent = Agent(index, ScriptedLLM(list(TWO_HOP_SCRIPT) * 2), settings=Settings(react_search_first=False))
     actions: list[str] = []
     first = agent.ask(TWO_HOP, mode="react", on_step=lambda s: actions.append(s.action))
     second = agent.ask(TWO_HOP, mode="react")  # fresh tools: nothing is refused as a repeat of the first run
@@ -55,3 +55,11 @@ def test_agent_runs_react_mode_with_fresh_tools(index: Index) -> None:
     for answer in (first, second):
         assert all(s.error is None for s in answer.steps)
         assert [(c.n, c.source, c.verified) for c in answer.citations] == [(1, "pal.md", True), (2, "cmu.md", True)]
+
+
+def test_agent_searches_first_by_default(index: Index) -> None:
+    agent = Agent(index, ScriptedLLM([" I know it.\nAction: finish[PAL was proposed by Gao.]"]))
+    answer = agent.ask(TWO_HOP, mode="react")
+    assert [s.action for s in answer.steps] == ["search", "finish"]
+    assert answer.steps[0].args == {"query": TWO_HOP} and answer.steps[0].observation.startswith("[1]")
+    assert "Observation: [1]" in agent.llm.calls[0].prompt  # type: ignore[attr-defined]
