@@ -1,0 +1,248 @@
+"""PAL (program-aided language model) mode: the model writes ``def solution()``, the sandbox runs it.
+
+The prompt is completion-style for a small *base* model, in the style of the PAL paper: three worked
+word problems, then the new question and the primer ``def solution():`` plus a docstring, so the model
+only has to continue the function body.  The code runs in the OS-level sandbox (never in this process);
+the answer is the value ``solution()`` returns.  If the run fails (exception, syntax error, timeout, no
+return value) the model gets one repair round that shows it its code and the error.
+
+>>> from tests.fakes import ScriptedLLM                      # doctest: +SKIP
+>>> llm = ScriptedLLM(["    result = 6 * 7\\n    return result\\n"])  # doctest: +SKIP
+>>> answer_pal("What is six times seven?", llm).text         # doctest: +SKIP
+'42'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from dataclasses import dataclass
+
+from ragagent.llm.base import LLM, GenerationSettings
+from ragagent.sandbox.base import ExecResult, Executor
+from ragagent.types import Answer, JSONValue, Step, Usage
+
+PAL_STOP = ("\n\n\n", "\nQ:", "# Question", "\n# solution in Python")
+# Greedy decoding of a small base model loops on long identifiers ("eggs_per_day_per_day_..."): a mild
+# repeat penalty stops that without breaking code, where names legitimately repeat.
+DEFAULT_SETTINGS = GenerationSettings(temperature=0.0, max_tokens=300, repeat_penalty=1.1)
+
+INSTRUCTION = (
+    "Solve each question with a Python function solution() that returns the answer. "
+    "Give every quantity a name, compute step by step, and return a number.\n\n\n"
+)
+
+EXAMPLES = '''Q: A bakery bakes 48 muffins in the morning and 30 in the afternoon. It sells 5 boxes of 12 muffins. How many muffins are left?
+
+# solution in Python:
+def solution():
+    """A bakery bakes 48 muffins in the morning and 30 in the afternoon. It sells 5 boxes of 12 muffins. How many muffins are left?"""
+    muffins_morning = 48
+    muffins_afternoon = 30
+    boxes_sold = 5
+    muffins_per_box = 12
+    muffins_baked = muffins_morning + muffins_afternoon
+    muffins_sold = boxes_sold * muffins_per_box
+    result = muffins_baked - muffins_sold
+    return result
+
+
+Q: Lena earns $15 an hour and works 6 hours a day for 5 days. She saves 20% of what she earns. How many dollars does she save?
+
+# solution in Python:
+def solution():
+    """Lena earns $15 an hour and works 6 hours a day for 5 days. She saves 20% of what she earns. How many dollars does she save?"""
+    hourly_wage = 15
+    hours_per_day = 6
+    days = 5
+    savings_rate = 0.20
+    earnings = hourly_wage * hours_per_day * days
+    result = earnings * savings_rate
+    return result
+
+
+Q: A train travels 180 kilometres in 2 hours. At the same speed, how many minutes does it take to travel 45 kilometres?
+
+# solution in Python:
+def solution():
+    """A train travels 180 kilometres in 2 hours. At the same speed, how many minutes does it take to travel 45 kilometres?"""
+    distance_km = 180
+    minutes = 2 * 60
+    km_per_minute = distance_km / minutes
+    target_km = 45
+    result = target_km / km_per_minute
+    return result
+
+
+'''  # noqa: E501 - the examples are prompt text, kept verbatim
+
+_FENCE = re.compile(r"```[ \t]*(?:python|py)?[ \t]*\n(.*?)(?:```|\Z)", re.S | re.I)
+_DEF = re.compile(r"^def solution\(", re.M)
+_KEEP_TOP_LEVEL = ("def ", "class ", "import ", "from ", "@", "#")
+
+
+def primer(question: str) -> str:
+    """``def solution():`` and a one-line docstring holding the question (quotes and backslashes escaped)."""
+    text = " ".join(question.split()).replace("\\", "\\\\").replace('"', '\\"')
+    return f'def solution():\n    """{text}"""\n'
+
+
+def build_prompt(question: str, context: str | None = None) -> str:
+    """The few-shot prompt, ending with the primer the model continues."""
+    head = f"{INSTRUCTION}{EXAMPLES}{_context_block(context)}Q: {question.strip()}\n\n"
+    return f"{head}# solution in Python:\n{primer(question)}"
+
+
+def build_repair_prompt(question: str, code: str, error: str, context: str | None = None) -> str:
+    """Show the model its failed code and the error, then prime a corrected solution."""
+    failure = "\n".join(f"# {line}" for line in error.strip().splitlines()[-6:])
+    return (
+        f"{INSTRUCTION}{EXAMPLES}{_context_block(context)}Q: {question.strip()}\n\n# solution in Python:\n"
+        f"{code.rstrip()}\n\n# Running this solution failed:\n{failure}\n"
+        f"# A corrected solution in Python:\n{primer(question)}"
+    )
+
+
+def _context_block(context: str | None) -> str:
+    if not context or not context.strip():
+        return ""
+    return f"Facts from the documents (use them when the question needs them):\n{context.strip()}\n\n"
+
+
+def extract_code(completion: str, question: str) -> str:
+    """The program in a completion: a fenced block, a whole ``def solution``, or the primed body.
+
+    Text after the function (prose, ``print(solution())``, the start of a next question) is dropped.
+    """
+    fenced = _FENCE.search(completion)
+    text = fenced.group(1) if fenced else completion
+    found = _DEF.search(text)
+    if found:
+        return _trim(text[found.start() :])
+    if fenced and not text[:1].isspace():
+        return text.strip() + "\n"  # plain top-level code that sets ``result``
+    return _trim(primer(question) + text)
+
+
+def _trim(code: str) -> str:
+    lines = code.splitlines()
+    for i, line in enumerate(lines[1:], start=1):
+        if line.strip() and not line[0].isspace() and not line.startswith(_KEEP_TOP_LEVEL):
+            lines = lines[:i]
+            break
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def format_value(value: JSONValue) -> str:
+    """Ints as ints; floats rounded to 6 decimals without trailing zeros (12.0 -> "12"); others as JSON."""
+    if isinstance(value, bool | int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        rounded = round(value, 6) + 0.0  # + 0.0 turns -0.0 into 0.0
+        return f"{rounded:.6f}".rstrip("0").rstrip(".")
+    if isinstance(value, str):
+        return value.strip()
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    code: str
+    result: ExecResult
+    usage: Usage
+    generate_s: float
+
+    @property
+    def failure(self) -> str | None:
+        """Why this attempt gives no answer (shown to the model in the repair round), or None."""
+        if self.result.error is not None:
+            return self.result.error
+        if self.result.value is None:
+            return "solution() returned None: end the function with `return result`"
+        return None
+
+    def step(self) -> Step:
+        lines = [self.result.stdout.rstrip()] if self.result.stdout.strip() else []
+        if self.result.value is not None:
+            lines.append(f"solution() returned {format_value(self.result.value)}")
+        return Step(
+            thought="",
+            action="python",
+            args={"code": self.code},
+            observation="\n".join(lines),
+            error=self.failure,
+            duration_s=self.generate_s + self.result.duration_s,
+        )
+
+
+def answer_pal(
+    question: str,
+    llm: LLM,
+    *,
+    executor: Executor | None = None,
+    settings: GenerationSettings | None = None,
+    context: str | None = None,
+    timeout_s: float = 10.0,
+    memory_mb: int = 256,
+) -> Answer:
+    """Answer ``question`` by generating a program and running it in the sandbox (one repair round)."""
+    start = time.perf_counter()
+    if executor is None:
+        from ragagent.sandbox import BubblewrapExecutor
+
+        executor = BubblewrapExecutor()
+    prompt = build_prompt(question, context)
+    attempts: list[_Attempt] = []
+    for _ in range(2):
+        attempt = _attempt(prompt, question, llm, executor, settings or DEFAULT_SETTINGS, timeout_s, memory_mb)
+        attempts.append(attempt)
+        if attempt.failure is None:
+            break
+        prompt = build_repair_prompt(question, attempt.code, attempt.failure, context)
+    return _answer(question, attempts, time.perf_counter() - start)
+
+
+def _attempt(
+    prompt: str,
+    question: str,
+    llm: LLM,
+    executor: Executor,
+    settings: GenerationSettings,
+    timeout_s: float,
+    memory_mb: int,
+) -> _Attempt:
+    began = time.perf_counter()
+    completion = llm.complete(prompt, stop=PAL_STOP, settings=settings)
+    generate_s = time.perf_counter() - began
+    code = extract_code(completion.text, question)
+    result = executor.run(code, timeout_s=timeout_s, memory_mb=memory_mb)
+    return _Attempt(code, result, completion.usage, generate_s)
+
+
+def _answer(question: str, attempts: list[_Attempt], total_s: float) -> Answer:
+    last = attempts[-1]
+    usage = sum((a.usage for a in attempts), Usage())
+    timings = {
+        "generate_s": sum(a.generate_s for a in attempts),
+        "execute_s": sum(a.result.duration_s for a in attempts),
+        "total_s": total_s,
+    }
+    failure = last.failure
+    answered = failure is None
+    text = format_value(last.result.value) if answered else f"PAL could not compute an answer: {failure}"
+    return Answer(
+        question=question,
+        text=text,
+        mode="pal",
+        steps=tuple(a.step() for a in attempts),
+        usage=usage,
+        timings=timings,
+        answered=answered,
+        code=last.code,
+        value=last.result.value if answered else None,
+        stdout=last.result.stdout,
+    )

@@ -1,0 +1,219 @@
+"""PAL mode: prompt, code extraction, sandboxed execution, the repair round, GSM8K scoring."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from ragagent.errors import ConfigError, SandboxUnavailableError
+from ragagent.pal import PAL_STOP, answer_pal, build_prompt, extract_code, format_value, primer
+from ragagent.pal_eval import evaluate_pal, extract_gsm8k_answer, numbers_match
+from ragagent.sandbox import BubblewrapExecutor, ExecResult, check_available
+from tests.fakes import ScriptedLLM
+
+QUESTION = "A shop has 3 boxes with 4 apples each. How many apples are there?"
+
+
+@pytest.fixture(scope="module")
+def executor() -> BubblewrapExecutor:
+    try:
+        check_available()
+    except SandboxUnavailableError as e:
+        pytest.skip(str(e))
+    return BubblewrapExecutor()
+
+
+@dataclass
+class RecordingExecutor:
+    """Returns a fixed result and records what it was asked to run (for tests that need no sandbox)."""
+
+    result: ExecResult
+    calls: list[tuple[str, float, int]] = field(default_factory=list)
+
+    def run(self, code: str, *, timeout_s: float = 5.0, memory_mb: int = 256) -> ExecResult:
+        self.calls.append((code, timeout_s, memory_mb))
+        return self.result
+
+
+# --- prompt, extraction and formatting (no sandbox) ---
+
+
+def test_prompt_is_completion_style_and_ends_with_the_primer() -> None:
+    prompt = build_prompt(QUESTION, context="The shop is in Leeds.")
+    assert prompt.endswith(primer(QUESTION))
+    assert prompt.count("def solution():") == 4  # three examples and the primer
+    assert "Facts from the documents" in prompt and "The shop is in Leeds." in prompt
+    assert "Facts from the documents" not in build_prompt(QUESTION)
+
+
+def test_primer_escapes_the_question() -> None:
+    tricky = 'He said """stop""" and typed C:\\path\\n then left.'
+    compile(primer(tricky) + "    return 1\n", "<primer>", "exec")  # our own trusted text, not model output
+
+
+@pytest.mark.parametrize(
+    ("completion", "expected_body"),
+    [
+        ("    result = 3 * 4\n    return result\n", "    result = 3 * 4\n    return result\n"),
+        ("```python\ndef solution():\n    return 12\n```\nThe answer is 12.", "def solution():\n    return 12\n"),
+        ("def solution():\n    return 12\n\nprint(solution())\nThis prints 12.", "def solution():\n    return 12\n"),
+        ("Here you go:\n```\nresult = 12\n```", "result = 12\n"),
+        ("```py\n    return 12\n```", "    return 12\n"),
+        ("    return 12\nThat is the answer.", "    return 12\n"),
+    ],
+    ids=[
+        "primed-body",
+        "fenced-function",
+        "bare-function-with-prose",
+        "fenced-plain-code",
+        "fenced-body",
+        "body-prose",
+    ],
+)
+def test_extract_code(completion: str, expected_body: str) -> None:
+    code = extract_code(completion, QUESTION)
+    if expected_body.startswith("    "):
+        assert code == primer(QUESTION) + expected_body
+    else:
+        assert code == expected_body
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (12.0, "12"),
+        (0.1 + 0.2, "0.3"),
+        (2.5, "2.5"),
+        (-0.0, "0"),
+        (7, "7"),
+        (1 / 3, "0.333333"),
+        (True, "True"),
+        (" 5 apples ", "5 apples"),
+        ([1, 2], "[1, 2]"),
+    ],
+)
+def test_format_value(value: object, text: str) -> None:
+    assert format_value(value) == text
+
+
+def test_answer_uses_the_injected_executor_and_limits() -> None:
+    fake = RecordingExecutor(ExecResult(value=12.0, duration_s=0.01))
+    llm = ScriptedLLM(["    return 3 * 4\n"])
+    answer = answer_pal(QUESTION, llm, executor=fake, timeout_s=3.0, memory_mb=128)
+    assert answer.text == "12" and answer.value == 12.0
+    assert fake.calls == [(primer(QUESTION) + "    return 3 * 4\n", 3.0, 128)]
+    assert llm.calls[0].stop == PAL_STOP
+
+
+@pytest.mark.parametrize(
+    ("field_text", "number"),
+    [("9 * 2 = 18\n#### 18", "18"), ("#### 1,000", "1000"), ("x\n#### -5", "-5"), ("#### 2.5 ", "2.5")],
+)
+def test_extract_gsm8k_answer(field_text: str, number: str) -> None:
+    assert extract_gsm8k_answer(field_text) == number
+
+
+def test_extract_gsm8k_answer_rejects_other_text() -> None:
+    with pytest.raises(ConfigError):
+        extract_gsm8k_answer("the answer is 18")
+
+
+def test_numbers_match() -> None:
+    assert numbers_match(18, "18") and numbers_match(18.0000000001, "18") and numbers_match("$1,018", "1018")
+    assert not numbers_match(17.9, "18") and not numbers_match(None, "18") and not numbers_match(True, "1")
+
+
+# --- end to end through the real sandbox ---
+
+
+@pytest.mark.integration
+def test_correct_code_gives_the_value(executor: BubblewrapExecutor) -> None:
+    llm = ScriptedLLM(
+        ["    boxes = 3\n    apples_per_box = 4\n    print('boxes', boxes)\n    return boxes * apples_per_box\n"]
+    )
+    answer = answer_pal(QUESTION, llm, executor=executor)
+    assert (answer.text, answer.value, answer.mode, answer.answered) == ("12", 12, "pal", True)
+    assert answer.code is not None and answer.code.startswith("def solution():")
+    assert answer.stdout == "boxes 3\n"
+    (step,) = answer.steps
+    assert (step.thought, step.action, step.args, step.error) == ("", "python", {"code": answer.code}, None)
+    assert step.observation == "boxes 3\nsolution() returned 12"
+    assert answer.usage.calls == 1
+    assert set(answer.timings) == {"generate_s", "execute_s", "total_s"}
+    assert answer.timings["total_s"] >= answer.timings["execute_s"] > 0
+
+
+@pytest.mark.integration
+def test_fenced_and_bare_completions(executor: BubblewrapExecutor) -> None:
+    fenced = ScriptedLLM(["```python\ndef solution():\n    return 2.5 * 4\n```\nThe answer is 10."])
+    assert answer_pal(QUESTION, fenced, executor=executor).text == "10"
+    bare = ScriptedLLM(["def solution():\n    x = 7\n    return x * 3\n\nprint(solution())\nThis prints 21."])
+    assert answer_pal(QUESTION, bare, executor=executor).value == 21
+
+
+@pytest.mark.integration
+def test_stop_sequence_ends_the_function(executor: BubblewrapExecutor) -> None:
+    llm = ScriptedLLM(["    return 4\n\n\nQ: What is 2 + 2?\n\n# solution in Python:\n"])
+    answer = answer_pal(QUESTION, llm, executor=executor)
+    assert answer.value == 4 and answer.code is not None and "Q:" not in answer.code
+
+
+@pytest.mark.integration
+def test_repair_round_after_an_exception(executor: BubblewrapExecutor) -> None:
+    llm = ScriptedLLM(["    return 10 / 0\n", "    return 10 / 2\n"])
+    answer = answer_pal(QUESTION, llm, executor=executor)
+    assert (answer.text, answer.answered) == ("5", True)
+    assert [s.error for s in answer.steps] == ["ZeroDivisionError: division by zero", None]
+    repair_prompt = llm.calls[1].prompt
+    assert "ZeroDivisionError: division by zero" in repair_prompt and "return 10 / 0" in repair_prompt
+    assert repair_prompt.endswith(primer(QUESTION))
+    assert answer.usage.calls == 2
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("first", "error_text"),
+    [
+        ("    return (1 +\n", "SyntaxError"),
+        ("    total = 5\n", "returned None"),
+        ("    while True:\n        pass\n", "Timeout"),
+    ],
+    ids=["syntax-error", "no-return", "timeout"],
+)
+def test_repair_round_for_other_failures(executor: BubblewrapExecutor, first: str, error_text: str) -> None:
+    llm = ScriptedLLM([first, "    return 3\n"])
+    answer = answer_pal(QUESTION, llm, executor=executor, timeout_s=1.0)
+    assert answer.value == 3
+    assert answer.steps[0].error is not None and error_text in answer.steps[0].error
+    assert error_text in llm.calls[1].prompt
+
+
+@pytest.mark.integration
+def test_both_attempts_fail_means_no_answer(executor: BubblewrapExecutor) -> None:
+    llm = ScriptedLLM(["    return undefined_name\n", "    return\n"])
+    answer = answer_pal(QUESTION, llm, executor=executor)
+    assert not answer.answered and answer.value is None
+    assert answer.text.startswith("PAL could not compute an answer")
+    assert answer.steps[0].error == "NameError: name 'undefined_name' is not defined"
+    assert answer.steps[1].error is not None and "returned None" in answer.steps[1].error
+    assert len(llm.calls) == 2
+
+
+@pytest.mark.integration
+def test_evaluate_pal_on_three_records(executor: BubblewrapExecutor) -> None:
+    records = [
+        {"question": "Tom has 3 bags of 5 marbles. How many marbles?", "answer": "3 * 5 = 15\n#### 15"},
+        {"question": "A pen costs $2. How much do 4 pens cost?", "answer": "#### 8"},
+        {"question": "Ann reads 1,200 pages at 20 pages a day. How many days?", "answer": "#### 60"},
+        {"question": "never reached", "answer": "#### 1"},
+    ]
+    llm = ScriptedLLM(["    return 3 * 5\n", "    return 2 * 5\n", "    return 1200 / 0\n", "    return 1200 / 20\n"])
+    result = evaluate_pal(records, llm, limit=3, executor=executor)
+    assert (result.n, result.correct) == (3, 2)
+    assert result.accuracy == pytest.approx(2 / 3)
+    assert [(i.expected, i.predicted, i.correct) for i in result.items] == [
+        ("15", "15", True),
+        ("8", "10", False),
+        ("60", "60", True),
+    ]
