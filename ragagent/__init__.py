@@ -8,7 +8,8 @@
 (The ingestion function is ``ingest_paths`` because ``ragagent.ingest`` is the loaders' subpackage.)
 """
 
-from ragagent.agent import Agent, AnswerStream
+from ragagent.agent import Agent
+from ragagent.streaming import AnswerStream
 from ragagent.config import Settings, load_settings
 from ragagent.embeddings import DEFAULT_EMBEDDING_MODEL, Embedder, SentenceTransformerEmbedder
 from ragagent.errors import (
@@ -35,12 +36,10 @@ from ragagent.types import Answer, Chunk, Citation, Hit, RetrieverScore, Span, S
 __version__ = "0.1.0"
 
 __all__ = [
-    "Agent",
-    "AnswerStream",
-    "Settings",
-    "load_settings",
     "DEFAULT_EMBEDDING_MODEL",
+    "Agent",
     "Answer",
+    "AnswerStream",
     "Chunk",
     "Citation",
     "ConfigError",
@@ -66,10 +65,12 @@ __all__ = [
     "SandboxUnavailableError",
     "SearchOptions",
     "SentenceTransformerEmbedder",
+    "Settings",
     "Span",
     "Step",
     "ToolError",
     "Usage",
     "__version__",
     "ingest_paths",
+    "load_settings",
 ]

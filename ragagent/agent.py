@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -22,6 +22,7 @@ from ragagent.llm.base import LLM
 from ragagent.rag.answer import RagRun
 from ragagent.rag.citations import CitationVerifier
 from ragagent.router import Route, route
+from ragagent.streaming import AnswerStream
 from ragagent.types import Answer, Step
 
 if TYPE_CHECKING:
@@ -31,27 +32,6 @@ if TYPE_CHECKING:
 AskMode = Literal["auto", "rag", "pal", "react"]
 StepCallback = Callable[[Step], None]
 MODES = ("auto", "rag", "pal", "react")
-
-
-class AnswerStream:
-    """Iterate for text as it is generated; ``answer`` holds the final :class:`Answer` afterwards."""
-
-    def __init__(self, pieces: Iterator[str], finish: Callable[[], Answer]) -> None:
-        self._pieces = pieces
-        self._finish = finish
-        self._answer: Answer | None = None
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self._pieces
-        self._answer = self._finish()
-
-    @property
-    def answer(self) -> Answer:
-        if self._answer is None:
-            for _ in self:
-                pass
-        assert self._answer is not None
-        return self._answer
 
 
 class Agent:
@@ -104,7 +84,7 @@ class Agent:
         if chosen.mode == "rag":
             run = RagRun(question, self.index, self.llm, self.settings.generation(), self.settings.rag_options(),
                          self.verifier)
-            return AnswerStream(iter(run), lambda: _routed(run.answer, chosen))
+            return AnswerStream(iter(run), lambda: _routed(run.result(), chosen))
         answer = _routed(self._non_streaming(question, chosen.mode, on_step), chosen)
         return AnswerStream(iter([answer.text]), lambda: answer)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ragagent.agent import Agent, AnswerStream, AskMode, StepCallback
+from ragagent.agent import Agent, AskMode, StepCallback
+from ragagent.streaming import AnswerStream
 from ragagent.llm.base import GenerationSettings
 from ragagent.types import Answer
 

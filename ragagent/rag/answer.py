@@ -14,6 +14,7 @@ from ragagent.index import Index
 from ragagent.llm.base import LLM, GenerationSettings, TokenCounter, context_window_of, estimate_tokens
 from ragagent.rag.citations import CitationVerifier
 from ragagent.rag.prompt import NOT_IN_DOCUMENTS, STOP, build_prompt
+from ragagent.streaming import AnswerStream
 from ragagent.types import Answer, Citation, Hit, SearchMode, Usage
 
 MIN_DENSE_SIMILARITY = 0.25
@@ -48,7 +49,7 @@ def relevant_hits(index: Index, question: str, hits: Sequence[Hit], options: Rag
 
 
 class RagRun:
-    """One RAG answer in progress; iterate for streamed text, then read ``answer``."""
+    """One RAG answer in progress: iterating generates (and yields) the text; then call ``result()``."""
 
     def __init__(self, question: str, index: Index, llm: LLM, settings: GenerationSettings,
                  options: RagOptions, verifier: CitationVerifier) -> None:
@@ -56,12 +57,10 @@ class RagRun:
         self.settings, self.options, self.verifier = settings, options, verifier
         self._answer: Answer | None = None
 
-    @property
-    def answer(self) -> Answer:
+    def result(self) -> Answer:
+        """The answer; only available once iteration has finished."""
         if self._answer is None:
-            for _ in self:
-                pass
-        assert self._answer is not None
+            raise RuntimeError("RagRun.result() called before the run was iterated to the end")
         return self._answer
 
     def __iter__(self) -> Iterator[str]:
@@ -108,7 +107,7 @@ def answer_rag(question: str, index: Index, llm: LLM, *, settings: GenerationSet
     """Answer ``question`` from ``index`` with verified citations (see :class:`RagRun`)."""
     run = RagRun(question, index, llm, settings or GenerationSettings(max_tokens=160), options,
                  verifier or CitationVerifier())
-    return run.answer
+    return AnswerStream(iter(run), run.result).answer
 
 
 __all__ = ["RagOptions", "RagRun", "answer_rag", "relevant_hits"]

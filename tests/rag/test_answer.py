@@ -67,9 +67,11 @@ def test_streaming_yields_the_text_then_the_answer(index: Index) -> None:
     run = RagRun("When was the transformer introduced?", index,
                  ScriptedLLM(["The Transformer was introduced in 2017 [1]."]),
                  GenerationSettings(), RagOptions(), CitationVerifier())
+    with pytest.raises(RuntimeError, match="before the run was iterated"):
+        run.result()
     pieces = list(run)
-    assert len(pieces) > 1 and "".join(pieces).strip() == run.answer.text
-    assert run.answer.citations[0].verified
+    assert len(pieces) > 1 and "".join(pieces).strip() == run.result().text
+    assert run.result().citations[0].verified
 
 
 def test_packing_respects_the_token_budget(index: Index) -> None:
