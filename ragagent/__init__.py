@@ -9,7 +9,6 @@
 """
 
 from ragagent.agent import Agent
-from ragagent.streaming import AnswerStream
 from ragagent.config import Settings, load_settings
 from ragagent.embeddings import DEFAULT_EMBEDDING_MODEL, Embedder, SentenceTransformerEmbedder
 from ragagent.errors import (
@@ -31,6 +30,7 @@ from ragagent.errors import (
     ToolError,
 )
 from ragagent.index import Index, IngestOptions, IngestReport, SearchOptions, ingest_paths
+from ragagent.streaming import AnswerStream
 from ragagent.types import Answer, Chunk, Citation, Hit, RetrieverScore, Span, Step, Usage
 
 __version__ = "0.1.0"

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from ragagent.agent import Agent, AskMode, StepCallback
-from ragagent.streaming import AnswerStream
 from ragagent.llm.base import GenerationSettings
+from ragagent.streaming import AnswerStream
 from ragagent.types import Answer
 
 _REFERS_BACK = re.compile(
