@@ -21,7 +21,7 @@ from ragagent.index import Index
 from ragagent.llm.base import LLM
 from ragagent.rag.answer import RagRun
 from ragagent.rag.citations import CitationVerifier
-from ragagent.router import Route, route
+from ragagent.router import Route, route, route_with_model
 from ragagent.streaming import AnswerStream
 from ragagent.types import Answer, Step
 
@@ -67,7 +67,9 @@ class Agent:
     def route(self, question: str, mode: AskMode) -> Route:
         if mode not in MODES:
             raise ConfigError(f"unknown mode {mode!r} (use one of {', '.join(MODES)})")
-        return route(question) if mode == "auto" else Route(mode, "mode chosen by the caller")
+        if mode != "auto":
+            return Route(mode, "mode chosen by the caller")
+        return route_with_model(question, self.llm) if self.settings.route_with_model else route(question)
 
     def ask(self, question: str, mode: AskMode = "auto", *, on_step: StepCallback | None = None) -> Answer:
         """Answer ``question``; ``mode="auto"`` lets the router choose and records why.

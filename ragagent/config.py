@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     sandbox_timeout_s: float = Field(10.0, gt=0)
     sandbox_memory_mb: int = Field(512, ge=32)
     max_steps: int = Field(6, ge=1, le=50)
+    route_with_model: bool = False  # auto mode: ask the model when the rules fall through to rag
     react_search_first: bool = True  # ReAct step 1 searches for the question (helps small base models)
 
     def generation(self) -> GenerationSettings:
