@@ -11,8 +11,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import ragagent
 from ragagent.tools import tool
+
+import ragagent
 
 CORPUS = Path(__file__).parent / "corpus"
 
