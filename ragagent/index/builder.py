@@ -109,13 +109,15 @@ def _chunk_all(loaded: Sequence[LoadedFile], opts: IngestOptions, progress: Prog
 
 
 def _embed(embedder: Embedder, chunks: Sequence[Chunk], batch: int, progress: Progress) -> np.ndarray:
-    # Outer batches only report progress; the model batches (and length-sorts) inside each one.
-    batch = max(batch * 8, 256)
-    parts = [np.zeros((0, embedder.dimension), dtype=np.float32)]
-    for start in range(0, len(chunks), batch):
-        parts.append(embedder.embed_documents([c.text for c in chunks[start:start + batch]]))
-        progress.update("embed", min(start + batch, len(chunks)), len(chunks))
-    return np.concatenate(parts)
+    """Embed in length order (less padding per batch), report progress, return rows in chunk order."""
+    order = sorted(range(len(chunks)), key=lambda i: len(chunks[i].text))
+    out = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
+    step = max(batch * 8, 256)  # outer slices only report progress; the model batches inside each
+    for start in range(0, len(order), step):
+        rows = order[start:start + step]
+        out[rows] = embedder.embed_documents([chunks[i].text for i in rows])
+        progress.update("embed", min(start + step, len(order)), len(order))
+    return out
 
 
 def ingest_paths(
