@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from ragagent.sandbox import ExecResult
 
@@ -29,6 +30,11 @@ class Escape:
 
 def failed(*types: str) -> Check:
     return lambda r: r.error is not None and (not types or r.error_type in types)
+
+
+def failed_unless_under_tmp(path: Path) -> Check:
+    """The write must fail, except when ``path`` is under /tmp (then it only reaches the private tmpfs)."""
+    return lambda r: r.error is not None or path.is_relative_to("/tmp")
 
 
 def error_contains(text: str) -> Check:
@@ -141,7 +147,10 @@ ESCAPES = [
         'import os\nos.makedirs(os.path.dirname("@CANARY@"), exist_ok=True)\nopen("@CANARY@", "w").write("x")',
     ),
     Escape(
-        "write-repo", 'import os\nos.makedirs("@REPO@", exist_ok=True)\nopen("@REPO_CANARY@", "w").write("x")', failed()
+        # The repo is not bound, so this fails -- unless the checkout lives under /tmp, where the write lands
+        # in the sandbox's private tmpfs. Either way the host canary must stay absent (checked for every escape).
+        "write-repo", 'import os\nos.makedirs("@REPO@", exist_ok=True)\nopen("@REPO_CANARY@", "w").write("x")',
+        failed_unless_under_tmp(Path(__file__).resolve().parents[2]),
     ),
     Escape(
         "write-stdlib",
