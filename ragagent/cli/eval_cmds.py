@@ -49,7 +49,7 @@ def retrieval(
     qrels: Annotated[Path, typer.Option(help="BEIR qrels TSV (query-id, corpus-id, score).")],
     index: IndexOption = DEFAULT_INDEX,
     modes: Annotated[str, typer.Option(help="Comma-separated: dense,sparse,hybrid.")] = "dense,sparse,hybrid",
-    fusion: Annotated[str, typer.Option(help="Hybrid fusion: rrf or convex.")] = "rrf",
+    fusion: Annotated[str, typer.Option(help="Hybrid fusion: convex or rrf.")] = "convex",
     limit: Annotated[int | None, typer.Option(help="Evaluate only the first N judged queries.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:

@@ -10,7 +10,7 @@ import typer
 
 from ragagent.cli.app import DEFAULT_INDEX, EXIT_PARTIAL, IndexOption, app, console, err_console, one_line_errors
 from ragagent.cli.render import RichProgress, hit_to_json, hits_table, report_lines
-from ragagent.index import Index, IngestOptions, ingest_paths
+from ragagent.index import Index, IngestOptions, SearchOptions, ingest_paths
 from ragagent.index.sparse import check_engine
 from ragagent.types import SearchMode
 
@@ -54,11 +54,12 @@ def search(
     index: IndexOption = DEFAULT_INDEX,
     k: Annotated[int, typer.Option("--k", "-k", help="Number of hits.")] = 5,
     mode: Annotated[str, typer.Option(help="hybrid, dense or sparse.")] = "hybrid",
+    fusion: Annotated[str, typer.Option(help="Hybrid fusion: convex (default) or rrf.")] = "convex",
     as_json: Annotated[bool, typer.Option("--json", help="Print hits as JSON.")] = False,
 ) -> None:
     """Search the index and print ranked hits with source:page, score and snippet."""
     opened = Index.open(index)
-    hits = opened.search(query, k=k, mode=_mode(mode))
+    hits = opened.search(query, k=k, mode=_mode(mode), options=SearchOptions(fusion=fusion))  # type: ignore[arg-type]
     if as_json:
         typer.echo(json.dumps([hit_to_json(h) for h in hits], indent=2, ensure_ascii=False))
     elif not hits:
