@@ -112,7 +112,7 @@ def _embed(embedder: Embedder, chunks: Sequence[Chunk], batch: int, progress: Pr
     """Embed in length order (less padding per batch), report progress, return rows in chunk order."""
     order = sorted(range(len(chunks)), key=lambda i: len(chunks[i].text))
     out = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
-    step = max(batch * 8, 256)  # outer slices only report progress; the model batches inside each
+    step = max(batch * 16, 256)  # outer slices only report progress; the model batches inside each
     for start in range(0, len(order), step):
         rows = order[start:start + step]
         out[rows] = embedder.embed_documents([chunks[i].text for i in rows])

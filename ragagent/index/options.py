@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ragagent.embeddings import DEFAULT_EMBEDDING_MODEL
+from ragagent.embeddings import DEFAULT_EMBEDDING_MODEL, EMBED_BATCH_SIZE
 from ragagent.errors import ConfigError
 from ragagent.index.dense import DenseKind
 from ragagent.index.manifest import Manifest
@@ -30,7 +30,7 @@ class IngestOptions:
     prune: bool = False
     strict: bool = False
     jsonl: JsonlFields = field(default_factory=JsonlFields)
-    embed_batch_size: int = 64
+    embed_batch_size: int = EMBED_BATCH_SIZE
 
     def resolved(self, manifest: Manifest | None) -> IngestOptions:
         """Fill unset values from ``manifest`` (or defaults); a conflicting explicit value is an error."""
