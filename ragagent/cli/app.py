@@ -78,5 +78,8 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # models are bundled; never reach a hub
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    # Idle OpenMP threads (torch, FAISS) spin by default; on a busy 2-core machine that turned a 20 ms query
+    # embedding into 1.5 s (BENCHMARKS.md). Read once at OpenMP start-up, so it is set before torch loads.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     app()
