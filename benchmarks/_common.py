@@ -138,8 +138,13 @@ def ragagent_embedder() -> Any:
 
 
 def st_model() -> Any:
-    """The bundled MiniLM SentenceTransformer, the same object ragagent's embedder uses."""
-    return ragagent_embedder()._model
+    """The bundled MiniLM SentenceTransformer as LangChain users get it: the model's own 256-token limit.
+
+    (ragagent's embedder truncates at 128 tokens by default; that is ragagent's setting, not LangChain's.)
+    """
+    from ragagent.embeddings import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(max_seq_length=None)._model
 
 
 class LcEmbeddings(Embeddings):
