@@ -189,20 +189,26 @@ class CachedLcEmbeddings(Embeddings):
         return self._by_text[text]
 
 
-def cached_vectors(name: str, texts: Sequence[str], *, slab: int = 10_000, max_tokens: int | None = None) -> np.ndarray:
-    """MiniLM vectors of ``texts`` (ragagent's embedder), computed once and kept in ``CACHE``.
-
-    ``max_tokens`` overrides the model's truncation length (256) for this call only.
-    """
+def cache_path(name: str, texts: Sequence[str]) -> Path:
     key = hashlib.sha256("\x1e".join(texts).encode()).hexdigest()[:16]
-    path = CACHE / f"{name}-{len(texts)}-{key}.npy"
+    return CACHE / f"{name}-{len(texts)}-{key}.npy"
+
+
+def cached_vectors(name: str, texts: Sequence[str], *, slab: int = 10_000, max_tokens: int | None = None) -> np.ndarray:
+    """MiniLM vectors of ``texts``, computed once and kept in ``CACHE``.
+
+    ``max_tokens=None``: ragagent's embedder as configured by default; a number: the same model truncating
+    inputs at that many tokens (256 is the model's own limit, what LangChain users get).
+    """
+    from ragagent.embeddings import SentenceTransformerEmbedder
+
+    path = cache_path(name, texts)
     if path.exists():
         return np.load(path)
     CACHE.mkdir(parents=True, exist_ok=True)
-    embedder = ragagent_embedder()
+    embedder = SentenceTransformerEmbedder() if max_tokens is None else SentenceTransformerEmbedder(
+        max_seq_length=max_tokens)
     embedder.batch_size = 16  # the fastest batch size here (bench_embed.py); vectors are the same
-    if max_tokens:
-        embedder = _Truncated(embedder, max_tokens)
     parts = []
     for start in range(0, len(texts), slab):  # slabs are cached too: an interrupted run resumes
         part_path = CACHE / f"{path.stem}.part{start}.npy"
@@ -217,21 +223,6 @@ def cached_vectors(name: str, texts: Sequence[str], *, slab: int = 10_000, max_t
     for start in range(0, len(texts), slab):
         (CACHE / f"{path.stem}.part{start}.npy").unlink(missing_ok=True)
     return vectors
-
-
-class _Truncated:
-    """An embedder whose model truncates inputs at ``max_tokens`` while it embeds."""
-
-    def __init__(self, inner: Any, max_tokens: int) -> None:
-        self.inner, self.max_tokens = inner, max_tokens
-
-    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        model = self.inner._model
-        saved, model.max_seq_length = model.max_seq_length, self.max_tokens
-        try:
-            return np.asarray(self.inner.embed_documents(texts))
-        finally:
-            model.max_seq_length = saved
 
 
 # -- corpora ------------------------------------------------------------------------------------------

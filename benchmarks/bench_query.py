@@ -11,7 +11,7 @@ the same cache). Query-embedding time is measured on its own. Pairs, same chunks
 
 * sparse: ``Index.search(mode="sparse")`` (bm25s) vs ``BM25Retriever`` (rank-bm25), same tokeniser;
 * dense: ``Index.search(mode="dense")`` (FAISS flat) vs ``FAISS.similarity_search_by_vector`` (FAISS flat);
-* hybrid: ``Index.search(mode="hybrid")`` (RRF k=60, 100 candidates per retriever) vs
+* hybrid: ``Index.search(mode="hybrid")`` (default options: 100 candidates per retriever, fused) vs
   ``EnsembleRetriever`` (weights 0.5/0.5, c=60, both retrievers k=100), top 10 taken.
 
 Single-threaded callers, one query at a time; ragagent's times include fetching the chunks from SQLite,
@@ -112,10 +112,10 @@ def compare(corpus: str, ours: dict[str, Callable[[str], object]], theirs: dict[
 
 
 def query_embedding(queries: Sequence[str], runs: int) -> list[tuple[object, ...]]:
-    from _common import ragagent_embedder
+    from _common import ragagent_embedder, st_model
 
     ours = ragagent_embedder()
-    theirs = LcEmbeddings(ours._model)
+    theirs = LcEmbeddings(st_model())  # the model as LangChain gets it (256-token limit; queries are shorter)
     rows = []
     for label, fn in (("ragagent SentenceTransformerEmbedder.embed_query", ours.embed_query),
                       ("LangChain Embeddings.embed_query (same model)", theirs.embed_query)):
