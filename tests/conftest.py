@@ -15,6 +15,7 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+pytest_plugins = ["tests.ci_no_skip", "pytester"]
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
-"""Answer quality for RAG: exact match, token F1, ROUGE-L, citation precision, abstention rate.
+"""Answer quality for RAG: exact match, token F1, ROUGE-L, BLEU, citation precision, abstention rate.
 
-Normalisation follows SQuAD: lowercase, drop punctuation and articles, collapse whitespace.
-ROUGE-L is the F-measure of the longest common subsequence of tokens (a short DP; no extra package).
+Normalisation for EM/contains/F1 follows SQuAD: lowercase, drop punctuation and articles, collapse whitespace.
+ROUGE-L (F-measure) comes from Google's ``rouge-score`` and BLEU from ``sacrebleu`` (sentence BLEU with its
+standard 13a tokeniser and exponential smoothing), the standard implementations, on the raw texts.
 """
 
 from __future__ import annotations
@@ -42,20 +43,22 @@ def token_f1(prediction: str, gold: str) -> float:
 
 
 def rouge_l(prediction: str, gold: str) -> float:
-    pred, ref = normalise(prediction).split(), normalise(gold).split()
-    if not pred or not ref:
-        return float(pred == ref)
-    prev = [0] * (len(ref) + 1)
-    for p in pred:
-        row = [0]
-        for j, r in enumerate(ref, start=1):
-            row.append(prev[j - 1] + 1 if p == r else max(prev[j], row[j - 1]))
-        prev = row
-    lcs = prev[-1]
-    if lcs == 0:
-        return 0.0
-    precision, recall = lcs / len(pred), lcs / len(ref)
-    return 2 * precision * recall / (precision + recall)
+    """ROUGE-L F-measure (``rouge-score``: lowercased alphanumeric tokens, no stemming)."""
+    from rouge_score import rouge_scorer
+
+    if not prediction.strip() or not gold.strip():
+        return float(prediction.strip() == gold.strip())
+    score = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False).score(gold, prediction)["rougeL"]
+    return float(score.fmeasure)
+
+
+def bleu(prediction: str, gold: str) -> float:
+    """Sentence BLEU in [0, 1] (``sacrebleu``, 13a tokeniser, exponential smoothing)."""
+    import sacrebleu
+
+    if not prediction.strip() or not gold.strip():
+        return float(prediction.strip() == gold.strip())
+    return min(1.0, float(sacrebleu.sentence_bleu(prediction, [gold]).score) / 100.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,7 @@ class RagScores:
     contains: float
     f1: float
     rouge_l: float
+    bleu: float
     citation_precision: float  # cited chunks that are gold (when gold given) or verified
     citations: int
     not_in_documents_rate: float
@@ -98,6 +102,7 @@ def score_answers(items: Sequence[RagItem], answers: Sequence[Answer]) -> RagSco
         contains=sum(contains(a.text, i.answer) for i, a in zip(items, answers, strict=True)) / n,
         f1=sum(token_f1(a.text, i.answer) for i, a in zip(items, answers, strict=True)) / n,
         rouge_l=sum(rouge_l(a.text, i.answer) for i, a in zip(items, answers, strict=True)) / n,
+        bleu=sum(bleu(a.text, i.answer) for i, a in zip(items, answers, strict=True)) / n,
         citation_precision=good / total if total else 0.0,
         citations=total,
         not_in_documents_rate=sum(not a.answered for a in answers) / n,

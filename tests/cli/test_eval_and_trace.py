@@ -84,7 +84,6 @@ def test_eval_rag_scores_answers(scripted_agent: list[ScriptedLLM], tmp_path: Pa
 
 
 def test_eval_pal_reports_accuracy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("ragagent.sandbox")
     from ragagent.sandbox import check_available
 
     check_available()
