@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from ragagent.index import Index
+from ragagent.retriever import DocumentRetriever
 from ragagent.sandbox.base import Executor
 
 from .base import Tool
@@ -39,7 +39,7 @@ def finish_tool() -> Tool:
     return finish
 
 
-def default_tools(index: Index, executor: Executor | None, *, k: int = 4, timeout_s: float = 10.0,
+def default_tools(index: DocumentRetriever, executor: Executor | None, *, k: int = 4, timeout_s: float = 10.0,
                   memory_mb: int = 512, passage_chars: int = 400) -> list[Tool]:
     """Fresh tools for one run (``python`` only when an executor is given)."""
     session = ToolSession(index, k=k, passage_chars=passage_chars)

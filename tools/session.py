@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from ragagent.errors import ToolError
-from ragagent.index import Index
+from ragagent.retriever import DocumentRetriever
 from ragagent.types import Chunk, Hit
 
 from .base import Passage, ToolOutput
@@ -43,7 +43,7 @@ class _Lookup:
 class ToolSession:
     """Passages shown so far (numbered from 1), the open document and the lookup cursor."""
 
-    def __init__(self, index: Index, *, k: int = 4, passage_chars: int = 400) -> None:
+    def __init__(self, index: DocumentRetriever, *, k: int = 4, passage_chars: int = 400) -> None:
         self.index = index
         self.k = k
         self.passage_chars = passage_chars
@@ -64,7 +64,7 @@ class ToolSession:
         """The top ``k`` hybrid-search passages, numbered; opens the top result's document."""
         if not query.strip():
             raise ToolError("the search query is empty")
-        hits = self.index.search(query, k=self.k, mode="hybrid")
+        hits = self.index.retrieve(query, k=self.k, mode="hybrid")
         if not hits:
             return ToolOutput(f"No passages found for {query!r}. Try other keywords.")
         self.open(hits[0].chunk.span.source)
@@ -98,7 +98,7 @@ class ToolSession:
         return ToolOutput(text, (passage,))
 
     def _open_named(self, document: str) -> None:
-        if not self.index.store.chunks_of(document):
+        if not self.index.source_chunks(document):
             shown = sorted({h.chunk.span.source for h in self.passages})
             known = f"; documents seen so far: {', '.join(shown)}" if shown else ""
             raise ToolError(f"no document named {document!r} in the index{known}")
@@ -107,7 +107,7 @@ class ToolSession:
     def _lookup_state(self, source: str, term: str) -> _Lookup:
         """The cursor for ``term`` (reset by a new term; opening another document resets it too)."""
         if self._lookup is None or self._lookup.term.lower() != term.lower():
-            self._lookup = _Lookup(term, find_sentences(self.index.store.chunks_of(source), term))
+            self._lookup = _Lookup(term, find_sentences(self.index.source_chunks(source), term))
         return self._lookup
 
     def _cut(self, text: str) -> str:

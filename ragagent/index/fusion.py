@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ragagent.retriever import RRF_K
 from ragagent.types import RetrieverScore
 
-RRF_K = 60
 Ranked = Sequence[tuple[int, float]]  # (position, score), best first
 
 

@@ -8,48 +8,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from ragagent.embeddings import Embedder, SentenceTransformerEmbedder
-from ragagent.errors import ConfigError, EmbeddingMismatchError, IndexCorruptError
+from ragagent.errors import EmbeddingMismatchError, IndexCorruptError
 from ragagent.index.dense import DenseIndex
-from ragagent.index.fusion import RRF_K, Fused, convex_combination, reciprocal_rank_fusion
+from ragagent.index.fusion import Fused, convex_combination, reciprocal_rank_fusion
 from ragagent.index.manifest import Manifest, read_manifest
 from ragagent.index.sparse import Bm25sIndex, RankBm25Index, SparseIndex
 from ragagent.index.storage import verify_tree
 from ragagent.index.store import ChunkStore
 from ragagent.index.tokenize import Tokenizer
-from ragagent.types import Hit, RetrieverScore, SearchMode
+from ragagent.retriever import SearchOptions, check_query
+from ragagent.types import Chunk, Hit, RetrieverScore, SearchMode
 
-Fusion = Literal["rrf", "convex"]
 DENSE_FILE = "dense.faiss"
 STORE_FILE = "chunks.sqlite"
 SPARSE_DIR = "sparse"
-
-
-@dataclass(frozen=True, slots=True)
-class SearchOptions:
-    """How hybrid search fuses: method, RRF constant, per-retriever weights and fetch depth.
-
-    The default is the min-max normalised convex combination with equal weights over the top 100 of
-    each retriever: on SciFact it scores nDCG@10 0.721 vs 0.708 for RRF (k=60), and on HotpotQA
-    0.816 vs 0.800 (paired 95% interval of the gain +0.006..+0.026); see BENCHMARKS.md.
-    RRF (``fusion="rrf"``) stays available for retrievers whose scores are not comparable.
-    """
-
-    fusion: Fusion = "convex"
-    rrf_k: int = RRF_K
-    dense_weight: float = 1.0
-    sparse_weight: float = 1.0
-    fetch_k: int = 100  # candidates taken from each retriever before fusion
-
-    def __post_init__(self) -> None:
-        if self.fusion not in ("rrf", "convex"):
-            raise ConfigError(f"unknown fusion {self.fusion!r} (use rrf or convex)")
-        if self.rrf_k < 0 or self.fetch_k < 1:
-            raise ConfigError("rrf_k must be >= 0 and fetch_k >= 1")
 
 
 def tokenizer_of(manifest: Manifest) -> Tokenizer:
@@ -118,10 +93,7 @@ class Index:
         self, query: str, k: int = 10, mode: SearchMode = "hybrid", options: SearchOptions = SearchOptions()
     ) -> list[Hit]:
         """The top ``k`` chunks for ``query``; each hit keeps every retriever's rank and score."""
-        if k < 1:
-            raise ConfigError(f"k must be at least 1, got {k}")
-        if mode not in ("hybrid", "dense", "sparse"):
-            raise ConfigError(f"unknown search mode {mode!r} (use hybrid, dense or sparse)")
+        check_query(k, mode)
         depth = max(k, options.fetch_k) if mode == "hybrid" else k
         lists: dict[str, list[tuple[int, float]]] = {}
         if mode in ("hybrid", "dense"):
@@ -129,6 +101,16 @@ class Index:
         if mode in ("hybrid", "sparse"):
             lists["sparse"] = self.sparse.search(self.tokenizer.tokenize([query])[0], depth)
         return self._hits(self._fuse(lists, mode, options)[:k], mode)
+
+    def retrieve(
+        self, query: str, k: int = 10, mode: SearchMode = "hybrid", options: SearchOptions | None = None
+    ) -> list[Hit]:
+        """The :class:`~ragagent.retriever.Retriever` protocol: :meth:`search` with default options."""
+        return self.search(query, k, mode, options if options is not None else SearchOptions())
+
+    def source_chunks(self, source: str) -> list[Chunk]:
+        """The :class:`~ragagent.retriever.SourceReader` protocol: one source's chunks in document order."""
+        return self.store.chunks_for_source(source)
 
     @staticmethod
     def _fuse(lists: Mapping[str, list[tuple[int, float]]], mode: SearchMode, options: SearchOptions) -> list[Fused]:

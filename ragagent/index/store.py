@@ -97,7 +97,7 @@ class ChunkStore:
         row = self._con.execute(f"SELECT pos, {_COLUMNS} FROM chunks WHERE id = ?", (chunk_id,)).fetchone()
         return (int(row[0]), _row_to_chunk(row[1:])) if row else None
 
-    def chunks_of(self, source_prefix: str) -> list[Chunk]:
-        """Chunks whose span source equals ``source_prefix`` (a document), in order."""
-        rows = self._con.execute(f"SELECT {_COLUMNS} FROM chunks WHERE source = ? ORDER BY pos", (source_prefix,))
+    def chunks_for_source(self, source: str) -> list[Chunk]:
+        """The chunks whose span source is exactly ``source`` (one document), in document order."""
+        rows = self._con.execute(f"SELECT {_COLUMNS} FROM chunks WHERE source = ? ORDER BY pos", (source,))
         return [_row_to_chunk(r) for r in rows]

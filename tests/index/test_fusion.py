@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from ragagent.index.fusion import RRF_K, convex_combination, reciprocal_rank_fusion
+from ragagent.index.fusion import convex_combination, reciprocal_rank_fusion
+from ragagent.retriever import RRF_K
 
 
 def reference_rrf(lists: dict[str, list[int]], weights: dict[str, float], k: int) -> dict[int, float]:

@@ -1,0 +1,45 @@
+"""The FAISS + BM25 Index held to the retriever contract (hash embedder; the real MiniLM in integration)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ragagent.embeddings import Embedder
+from ragagent.index import Index, IngestOptions, ingest_paths
+from tests.fakes import HashEmbedder
+from tests.index.retriever_contract import CHUNK_OVERLAP, CHUNK_SIZE, DOCS, RetrieverContract
+
+
+def build(tmp_path: Path, embedder: Embedder) -> Index:
+    root = tmp_path / "docs"
+    root.mkdir()
+    for name, text in DOCS.items():
+        (root / name).write_text(text, encoding="utf-8")
+    options = IngestOptions(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
+    report = ingest_paths([root], tmp_path / "idx", embedder=embedder, options=options)
+    assert report.committed
+    return Index.open(tmp_path / "idx", embedder=embedder)
+
+
+class TestIndexWithHashEmbedder(RetrieverContract):
+    @pytest.fixture(scope="class")
+    @classmethod
+    def backend(cls, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
+        index = build(tmp_path_factory.mktemp("contract"), HashEmbedder())
+        yield index
+        index.close()
+
+
+@pytest.mark.integration
+class TestIndexWithMiniLM(RetrieverContract):
+    @pytest.fixture(scope="class")
+    @classmethod
+    def backend(cls, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
+        from ragagent.embeddings import SentenceTransformerEmbedder
+
+        index = build(tmp_path_factory.mktemp("contract-minilm"), SentenceTransformerEmbedder())
+        yield index
+        index.close()
