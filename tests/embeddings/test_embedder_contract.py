@@ -1,0 +1,26 @@
+"""The hash fake and the real MiniLM held to one embedder contract."""
+
+from __future__ import annotations
+
+import pytest
+
+from ragagent.embeddings import Embedder
+from tests.embeddings.embedder_contract import EmbedderContract, ModelEmbedderContract
+from tests.fakes import HashEmbedder
+
+
+class TestHashEmbedder(EmbedderContract):
+    @pytest.fixture(scope="class")
+    @classmethod
+    def embedder(cls) -> Embedder:
+        return HashEmbedder()
+
+
+@pytest.mark.integration
+class TestMiniLM(ModelEmbedderContract):
+    @pytest.fixture(scope="class")
+    @classmethod
+    def embedder(cls) -> Embedder:
+        from ragagent.embeddings import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder()
