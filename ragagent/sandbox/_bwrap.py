@@ -1,9 +1,10 @@
 """The bubblewrap command line: every namespace unshared, read-only interpreter binds, a capped tmpfs.
 
 Inside, the process is uid/gid 65534 in a fresh user namespace with no capabilities and no further user
-namespaces (``--disable-userns``; in root mode the seccomp filter refuses them instead).  It has no
-network (a private network namespace with only its own loopback), private PID, IPC, UTS and cgroup
-namespaces, a new session (no TIOCSTI into our terminal) and a read-only root.
+namespaces (``--disable-userns``, and the seccomp filter as a second layer).  bubblewrap itself runs
+unprivileged (as host uid 65534 when we are root, see ``_mirror``), so no sandbox uid maps to host root.
+It has no network (a private network namespace with only its own loopback), private PID, IPC, UTS and
+cgroup namespaces, a new session (no TIOCSTI into our terminal), a read-only root and a read-only /dev.
 """
 
 from __future__ import annotations
@@ -44,39 +45,41 @@ def supports_tmpfs_size(bwrap: str) -> bool:
 def bwrap_argv(
     bwrap: str,
     layout: PythonLayout,
+    binds: Sequence[tuple[str, str]],
+    masked: Sequence[str],
     *,
+    work_dir: str,
     tmpfs_bytes: int,
     seccomp_fd: int | None,
-    userns_fds: tuple[int, int] | None,
+    handshake_fds: tuple[int, int],
     command: Sequence[str],
 ) -> list[str]:
     """The full argv: bubblewrap options, then ``--`` and the interpreter ``command`` to run inside.
 
-    ``userns_fds`` (root mode, see ``_userns``) are ``(block_read, info_write)``: bubblewrap reports its
-    child pid and waits for us to write the id maps; the runner keeps only CAP_SETUID/CAP_SETGID (in its
-    own user namespace) to drop to uid 65534.  Otherwise bubblewrap maps uid 65534 to our own uid.
+    ``binds`` are ``(host source, sandbox path)`` pairs.  ``work_dir`` is ``"tmpfs"`` (bubblewrap mounts
+    a size-capped tmpfs) or ``"premounted"`` (only the mount point: the host mounts an inode-capped tmpfs
+    there while bubblewrap waits, see ``_hostlayers``).  ``handshake_fds`` are ``(info_write, block_read)``.
     """
     argv = [bwrap, "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session"]
-    argv += ["--cap-drop", "ALL", "--hostname", "sandbox"]
-    if userns_fds is None:
-        argv += ["--uid", "65534", "--gid", "65534", "--disable-userns"]
-    else:  # nested user namespaces are then refused by the seccomp layer instead of --disable-userns
-        argv += ["--userns-block-fd", str(userns_fds[0]), "--info-fd", str(userns_fds[1])]
-        argv += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-    argv += ["--clearenv"]
+    argv += ["--cap-drop", "ALL", "--hostname", "sandbox", "--uid", "65534", "--gid", "65534", "--disable-userns"]
+    argv += ["--info-fd", str(handshake_fds[0]), "--block-fd", str(handshake_fds[1]), "--clearenv"]
     for name, value in SANDBOX_ENV.items():
         argv += ["--setenv", name, value]
-    argv += ["--proc", "/proc", "--dev", "/dev"]
-    for directory in _ancestors(layout.binds):
+    argv += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev"]  # /dev's tmpfs has no size cap
+    for directory in _ancestors([dest for _, dest in binds]):
         # bubblewrap would copy each parent's host mode (/root is 0700): make them traversable for uid 65534
         argv += ["--perms", "0755", "--dir", directory]
-    for path in layout.binds:
-        argv += ["--ro-bind", path, path]
-    for path in layout.masked:  # hide the base interpreter's site-packages behind an empty read-only dir
+    for source, dest in binds:
+        argv += ["--ro-bind", source, dest]
+    for path in masked:  # hide the base interpreter's site-packages behind an empty read-only dir
         argv += ["--tmpfs", path, "--remount-ro", path]
-    if supports_tmpfs_size(bwrap):
-        argv += ["--size", str(tmpfs_bytes)]
-    argv += ["--perms", "1777", "--tmpfs", WORKDIR, "--chdir", WORKDIR, "--remount-ro", "/"]
+    if work_dir == "premounted":
+        argv += ["--perms", "1777", "--dir", WORKDIR]
+    else:
+        if supports_tmpfs_size(bwrap):
+            argv += ["--size", str(tmpfs_bytes)]
+        argv += ["--perms", "1777", "--tmpfs", WORKDIR]
+    argv += ["--chdir", WORKDIR, "--remount-ro", "/"]
     if seccomp_fd is not None:
         argv += ["--add-seccomp-fd", str(seccomp_fd)]
     return [*argv, "--", layout.executable, *PYTHON_FLAGS, *command]

@@ -1,12 +1,14 @@
 """Host-side parsing of the sandbox's result document: size check, ``json.loads``, type and depth check.
 
 The document is untrusted bytes (the code inside can write anything to the channel).  It is only ever
-decoded as JSON; nothing is unpickled, evaluated or asked for its ``str()``.
+decoded as JSON; nothing is unpickled, evaluated or asked for its ``str()``.  Non-finite numbers
+(``NaN``, ``Infinity``, or ``1e999`` which would overflow to inf) anywhere in it make it invalid.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 
 from ragagent.types import JSONValue
@@ -32,7 +34,7 @@ def parse_document(data: bytes, *, max_bytes: int, overflowed: bool) -> Document
     if not data:
         return _invalid("no result document (the process exited early)", "ProcessExit")
     try:
-        doc = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
+        doc = json.loads(data.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite_float)
     except (ValueError, RecursionError) as e:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         return _invalid(f"invalid result document ({type(e).__name__})")
     if type(doc) is not dict or not set(doc) <= {"value", "error", "error_type"}:
@@ -72,6 +74,13 @@ def is_plain_json(value: JSONValue, max_depth: int = MAX_DEPTH) -> bool:
 
 def _reject_constant(name: str) -> JSONValue:
     raise ValueError(f"non-finite number {name}")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # e.g. a literal 1e999, which float() reads as inf
+        raise ValueError(f"non-finite number {text[:40]}")
+    return number
 
 
 def _invalid(message: str, error_type: str = "ResultError") -> Document:

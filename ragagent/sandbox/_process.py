@@ -2,14 +2,22 @@
 
 The three pipes (stdout, stderr, result channel) are multiplexed with ``selectors`` in this thread, so a
 sandbox that floods one pipe while we wait on another cannot deadlock us, and a flood costs only the
-bytes we keep (the rest is read and dropped).  At the deadline the whole process group of bubblewrap is
-SIGKILLed; bubblewrap's ``--die-with-parent`` and the PID namespace take everything inside down with it.
+bytes we keep (the rest is read and dropped).
+
+Start: bubblewrap reports the host pid of the sandbox's PID-namespace init on ``--info-fd`` and waits on
+``--block-fd`` while the host applies its own layers to it (``setup(pid)``: limits, work dir, cgroup).
+End: the init is SIGKILLed through a pidfd (no pid-reuse race), the kernel kills every process of the
+namespace and the init exits only after all of them; bubblewrap exits after reaping it.  ``run_collect``
+returns only once bubblewrap has exited, so no sandbox process and no sandbox mount (the work dir) is
+left -- or, past ``TEARDOWN_BOUND_S``, with ``teardown_complete=False``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import select
 import selectors
 import signal
 import subprocess
@@ -19,6 +27,10 @@ from dataclasses import dataclass
 
 from ragagent.errors import SandboxError
 from ragagent.sandbox._fail import unavailable
+
+SETUP_TIMEOUT_S = 10.0
+TEARDOWN_BOUND_S = 30.0
+_CHILD_PID = re.compile(rb'"child-pid":\s*(\d+)\D')  # \D: never take a number cut by a short read
 
 
 class CappedBuffer:
@@ -52,70 +64,99 @@ class Collected:
     returncode: int | None
     duration_s: float
     setup_error: str | None = None
+    teardown_complete: bool = True
 
 
-SETUP_TIMEOUT_S = 10.0
+@dataclass(frozen=True, slots=True)
+class Spawn:
+    """How to start bubblewrap: argv, the fds it inherits, the handshake fds, and the host uid to run as."""
+
+    argv: Sequence[str]
+    pass_fds: Sequence[int]
+    info_read: int
+    block_write: int
+    user: int | None = None
 
 
 def run_collect(
-    argv: Sequence[str],
+    spawn: Spawn,
     *,
     result_read: int,
-    pass_fds: Sequence[int],
     caps: tuple[int, int, int],
     timeout_s: float,
-    handshake: Callable[[float], None] | None = None,
+    setup: Callable[[int], None],
 ) -> Collected:
-    """Run ``argv`` (bubblewrap) with stdin=/dev/null and a clean host env; collect outputs until exit or deadline.
+    """Run bubblewrap with stdin=/dev/null and a clean env; collect outputs until exit or deadline; tear down.
 
-    ``pass_fds`` are the child's ends of the pipes/memfds and are closed here right after the spawn.
-    ``handshake(deadline)`` runs once the process exists (root mode writes the id maps there); if it
-    raises :class:`SandboxError` the process is killed and the message is kept in ``setup_error``.
+    ``spawn.pass_fds`` (the child's ends) are closed here right after the spawn.  ``setup(pid)`` runs
+    while the sandbox is blocked; if it raises :class:`SandboxError` the sandbox is killed before any
+    code runs and the message is kept in ``setup_error``.
     """
     start = time.monotonic()
     try:
-        proc = _spawn(argv, pass_fds)
+        proc = _spawn(spawn)
     finally:
-        for fd in pass_fds:
+        for fd in spawn.pass_fds:
             os.close(fd)
     assert proc.stdout is not None and proc.stderr is not None  # PIPE was requested
-    setup_error = None
-    if handshake is not None:
-        try:
-            handshake(start + SETUP_TIMEOUT_S)
-        except SandboxError as e:
-            setup_error = str(e)
-            _kill_tree(proc)  # then drain bubblewrap's stderr below, for the error message
+    init_fd, setup_error = -1, None
+    try:
+        pid = _child_pid(spawn.info_read, start + SETUP_TIMEOUT_S)
+        init_fd = os.pidfd_open(pid)
+        setup(pid)
+        os.write(spawn.block_write, b"1")
+    except (SandboxError, OSError) as e:
+        setup_error = str(e)
+        _kill(proc, init_fd)  # before any code runs; bubblewrap's own message is still drained below
     buffers = {proc.stdout.fileno(): CappedBuffer(caps[0]), proc.stderr.fileno(): CappedBuffer(caps[1])}
     buffers[result_read] = CappedBuffer(caps[2])
+    timed_out = False
     try:
-        timed_out = not _pump(buffers, start + timeout_s)
-        if not timed_out:
-            timed_out = _wait(proc, start + timeout_s)
+        if setup_error is None:
+            timed_out = not _pump(buffers, start + timeout_s) or _wait(proc, start + timeout_s)
+        else:
+            _pump(buffers, time.monotonic() + 1.0)  # bubblewrap's own message, for the error
+        duration = time.monotonic() - start
     finally:
-        _kill_tree(proc)
+        complete = _teardown(proc, init_fd)
         proc.stdout.close()
         proc.stderr.close()
     out, err, channel = buffers.values()
-    return Collected(out, err, channel, timed_out, proc.returncode, time.monotonic() - start, setup_error)
+    return Collected(out, err, channel, timed_out, proc.returncode, duration, setup_error, complete)
 
 
-def _spawn(argv: Sequence[str], pass_fds: Sequence[int]) -> subprocess.Popen[bytes]:
+def _spawn(spawn: Spawn) -> subprocess.Popen[bytes]:
+    ids = {} if spawn.user is None else {"user": spawn.user, "group": spawn.user, "extra_groups": []}
     try:
         return subprocess.Popen(
-            argv,
+            spawn.argv,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            pass_fds=tuple(pass_fds),
+            pass_fds=tuple(spawn.pass_fds),
             close_fds=True,
-            start_new_session=True,  # its own process group, so the deadline kill reaches every helper
+            start_new_session=True,  # its own process group: a fallback kill reaches every helper
             env={},  # bubblewrap's own environment is readable inside as /proc/1/environ: keep it empty
+            **ids,  # type: ignore[arg-type]
         )
-    except FileNotFoundError as e:
-        raise unavailable(f"cannot start bubblewrap ({e})") from e
+    except (FileNotFoundError, PermissionError) as e:
+        as_user = "" if spawn.user is None else f" as uid {spawn.user}"
+        raise unavailable(f"cannot start bubblewrap{as_user} ({e})") from e
     except OSError as e:
         raise SandboxError(f"cannot start the sandbox process: {e}") from e
+
+
+def _child_pid(info_read: int, deadline: float) -> int:
+    data = b""
+    while (match := _CHILD_PID.search(data)) is None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([info_read], [], [], remaining)[0]:
+            raise SandboxError("bubblewrap did not report its child pid in time")
+        chunk = os.read(info_read, 4096)
+        if not chunk:
+            raise SandboxError("bubblewrap exited before creating the sandbox")
+        data += chunk
+    return int(match.group(1))
 
 
 def _pump(buffers: dict[int, CappedBuffer], deadline: float) -> bool:
@@ -147,8 +188,30 @@ def _wait(proc: subprocess.Popen[bytes], deadline: float) -> bool:
     return False
 
 
-def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
+def _teardown(proc: subprocess.Popen[bytes], init_fd: int) -> bool:
+    """Kill the namespace's init (and so every sandbox process), then wait for bubblewrap within the bound."""
+    try:
+        if init_fd >= 0:
+            with contextlib.suppress(ProcessLookupError):
+                signal.pidfd_send_signal(init_fd, signal.SIGKILL)
+        else:  # no init known: bubblewrap may still wait on --block-fd
+            _kill(proc, init_fd)
+        try:
+            proc.wait(timeout=TEARDOWN_BOUND_S)
+            return True
+        except subprocess.TimeoutExpired:
+            _kill(proc, -1)
+            proc.wait()
+            return False
+    finally:
+        if init_fd >= 0:
+            os.close(init_fd)
+
+
+def _kill(proc: subprocess.Popen[bytes], init_fd: int) -> None:
+    if init_fd >= 0:
+        with contextlib.suppress(ProcessLookupError):
+            signal.pidfd_send_signal(init_fd, signal.SIGKILL)
     if proc.returncode is None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()

@@ -25,8 +25,17 @@ class ExecResult:
 
     ``value`` is plain JSON (None, bool, int, float, str, list, dict with str keys): the return value
     of ``solution()`` if the code defines it, else the variable ``result``, else None.
-    ``error`` is ``"Type: message"`` (e.g. ``"ZeroDivisionError: division by zero"``) or None.
-    ``memory_exceeded`` is best-effort (the code raised MemoryError under the address-space limit).
+    ``error`` is ``"Type: message"`` (e.g. ``"ZeroDivisionError: division by zero"``, as the program
+    reported it) or None.  ``error_type``, ``timed_out`` and ``memory_exceeded`` are the host's own
+    observations, never the program's claims: ``error_type`` is one of ``"TimeoutError"`` (the host's
+    deadline), ``"Signal"`` (the process died by a signal; anything it wrote before is discarded),
+    ``"ProcessExit"`` (it exited without a result), ``"ResultError"`` (the result could not be accepted)
+    or ``"Exception"`` (the program reported an exception, described in ``error``).
+    ``memory_exceeded`` is True when the run's cgroup hit its memory limit (only with a delegated cgroup;
+    without one, a MemoryError under the address-space rlimit shows only in ``error``).
+    ``replaced_chars`` counts undecodable bytes and lone surrogates replaced by U+FFFD in the text fields
+    and the value, which are therefore always UTF-8 encodable.  ``teardown_complete`` is False only if the
+    sandbox's processes could not be reaped within the teardown bound (see ``_process``).
     """
 
     stdout: str = ""
@@ -38,6 +47,8 @@ class ExecResult:
     memory_exceeded: bool = False
     duration_s: float = 0.0
     exit_code: int | None = None
+    replaced_chars: int = 0
+    teardown_complete: bool = True
 
     @property
     def ok(self) -> bool:

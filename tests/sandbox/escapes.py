@@ -29,7 +29,11 @@ class Escape:
 
 
 def failed(*types: str) -> Check:
-    return lambda r: r.error is not None and (not types or r.error_type in types)
+    """An error, of one of ``types``: a host kind (``error_type``) or the exception named at the start of ``error``."""
+    return lambda r: (
+        r.error is not None
+        and (not types or r.error_type in types or any(r.error.startswith(f"{t}:") or r.error == t for t in types))
+    )
 
 
 def failed_unless_under_tmp(path: Path) -> Check:
@@ -131,7 +135,7 @@ ESCAPES = [
     Escape(
         "subprocess-shell",
         'import subprocess\nsubprocess.run(["/bin/sh", "-c", "touch @TMP_CANARY@"])',
-        failed("FileNotFoundError"),
+        failed("PermissionError"),  # no process creation (seccomp); there is no /bin/sh either
     ),
     Escape(
         "subprocess-python",
@@ -149,7 +153,8 @@ ESCAPES = [
     Escape(
         # The repo is not bound, so this fails -- unless the checkout lives under /tmp, where the write lands
         # in the sandbox's private tmpfs. Either way the host canary must stay absent (checked for every escape).
-        "write-repo", 'import os\nos.makedirs("@REPO@", exist_ok=True)\nopen("@REPO_CANARY@", "w").write("x")',
+        "write-repo",
+        'import os\nos.makedirs("@REPO@", exist_ok=True)\nopen("@REPO_CANARY@", "w").write("x")',
         failed_unless_under_tmp(Path(__file__).resolve().parents[2]),
     ),
     Escape(
@@ -212,7 +217,7 @@ ESCAPES = [
         "subclasses-popen",
         'import subprocess\n[c for c in object.__subclasses__() if c.__name__ == "Popen"][0]'
         '(["/bin/sh", "-c", "touch @TMP_CANARY@"])',
-        failed("FileNotFoundError"),
+        failed("PermissionError"),
     ),
     Escape(
         "frame-walk-globals",
@@ -248,7 +253,7 @@ ESCAPES = [
         "def f():\n    return 1\nf.__code__ = f.__code__.replace(co_code=b'\\xff' * 8)\nresult = f()",
         failed(),
     ),
-    Escape("ctypes-segfault", "import ctypes\nctypes.string_at(0)", failed("ProcessExit")),
+    Escape("ctypes-segfault", "import ctypes\nctypes.string_at(0)", failed("Signal")),
     Escape("ctypes-privileged-syscalls", _SYSCALLS, value_is([-1] * 5)),
     Escape("tiocsti", "import fcntl, termios\nfcntl.ioctl(0, termios.TIOCSTI, b'x')", failed()),
     # pickle / marshal and hostile return values
@@ -278,7 +283,7 @@ ESCAPES = [
     Escape(
         "exception-str-raises",
         "class E(Exception):\n    def __str__(self):\n        raise RuntimeError('no')\nraise E()",
-        lambda r: r.error == "E" and r.error_type == "E",
+        lambda r: r.error == "E" and r.error_type == "Exception",
     ),
     Escape(
         "exception-str-not-str",
@@ -327,8 +332,8 @@ ESCAPES = [
         timed_out,
         timeout_s=1.0,
     ),
-    Escape("memory-bomb", "x = bytearray(10 ** 11)", lambda r: r.memory_exceeded),
-    Escape("memory-gradual", "x = []\nwhile True:\n    x.append(bytearray(10 ** 6))", lambda r: r.memory_exceeded),
+    Escape("memory-bomb", "x = bytearray(10 ** 11)", failed("MemoryError")),
+    Escape("memory-gradual", "x = []\nwhile True:\n    x.append(bytearray(10 ** 6))", failed("MemoryError")),
     Escape(
         "fork-bomb",
         "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 from pathlib import Path
 
 import pytest
@@ -40,10 +39,15 @@ def test_default_bwrap_name_missing_fails_closed(monkeypatch: pytest.MonkeyPatch
 
 
 def test_bwrap_that_cannot_create_namespaces_fails_closed(tmp_path: Path) -> None:
-    # What bubblewrap prints where unprivileged user namespaces are disabled.
+    # What bubblewrap prints where unprivileged user namespaces are disabled.  As root, bubblewrap is
+    # started as uid 65534, so the fake must be reachable by that uid (pytest's tmp dirs are 0700).
+    tmp_path.chmod(0o755)
+    for parent in tmp_path.parents:
+        if parent.name.startswith("pytest-"):
+            parent.chmod(0o755)
     fake = tmp_path / "bwrap"
     fake.write_text("#!/bin/sh\necho 'bwrap: No permissions to creating new namespace' >&2\nexit 1\n")
-    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    fake.chmod(0o755)
     with pytest.raises(SandboxUnavailableError, match="No permissions to creating new namespace") as info:
         BubblewrapExecutor(bwrap=str(fake)).run("result = 1")
     assert HOWTO in str(info.value)

@@ -36,7 +36,7 @@ def test_values(executor: BubblewrapExecutor, code: str, value: object) -> None:
 def test_exception_is_a_value(executor: BubblewrapExecutor) -> None:
     result = executor.run("print('before')\ndef solution():\n    return 1 / 0")
     assert result.error == "ZeroDivisionError: division by zero"
-    assert result.error_type == "ZeroDivisionError"
+    assert result.error_type == "Exception"  # the host's kind; the program's own report is in error
     assert result.value is None and not result.ok
     assert result.stdout == "before\n"
     assert "Traceback" in result.stderr and "<solution>" in result.stderr
@@ -44,8 +44,8 @@ def test_exception_is_a_value(executor: BubblewrapExecutor) -> None:
 
 def test_syntax_error_names_the_line(executor: BubblewrapExecutor) -> None:
     result = executor.run("x = 1\ndef solution(:\n    return x")
-    assert result.error_type == "SyntaxError"
-    assert result.error is not None and "line 2" in result.error
+    assert result.error_type == "Exception"
+    assert result.error is not None and result.error.startswith("SyntaxError") and "line 2" in result.error
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_unsupported_values(executor: BubblewrapExecutor, code: str, message: st
 
 def test_int_too_long_to_print_is_an_error(executor: BubblewrapExecutor) -> None:
     result = executor.run("result = 10 ** 5000")
-    assert result.error_type == "ValueError"
+    assert result.error_type == "Exception" and result.error is not None and result.error.startswith("ValueError")
 
 
 def test_timeout_keeps_output_printed_before(executor: BubblewrapExecutor) -> None:
@@ -77,7 +77,8 @@ def test_timeout_keeps_output_printed_before(executor: BubblewrapExecutor) -> No
 
 def test_memory_limit(executor: BubblewrapExecutor) -> None:
     result = executor.run("x = bytearray(400 * 2**20)", memory_mb=128)
-    assert result.memory_exceeded and result.error_type == "MemoryError"
+    assert result.error is not None and result.error.startswith("MemoryError")
+    assert result.memory_exceeded is isolation_info().cgroup  # only the host's cgroup counters may set it
     assert executor.run("x = bytearray(40 * 2**20)\nresult = len(x)", memory_mb=128).value == 40 * 2**20
 
 
