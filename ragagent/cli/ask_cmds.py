@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ragagent.cli.app import DEFAULT_INDEX, IndexOption, app, console, one_line_errors
-from ragagent.cli.render import answer_lines, trace_lines
+from ragagent.cli.render import answer_lines, trace_lines, visible
 from ragagent.config import Settings, load_settings
 
 LlmOption = Annotated[str | None, typer.Option("--llm", help="Model spec: local, llamacpp:PATH, openai:MODEL, "
@@ -56,7 +56,7 @@ def ask(
     run = agent.stream(question, mode, on_step=_print_step if trace and not as_json else None)
     if stream and not as_json:
         for piece in run:
-            typer.echo(piece, nl=False)
+            typer.echo(visible(piece), nl=False)
         typer.echo()
     answer = run.answer
     if as_json:

@@ -14,7 +14,7 @@ from ragagent.agent import MODES, AskMode
 from ragagent.chat import ChatSession
 from ragagent.cli.app import DEFAULT_INDEX, IndexOption, app, console, one_line_errors
 from ragagent.cli.ask_cmds import ConfigOption, LlmOption, ModeOption, build_agent, settings_from
-from ragagent.cli.render import answer_lines, trace_lines
+from ragagent.cli.render import answer_lines, trace_lines, visible
 from ragagent.types import Step
 
 HELP = "commands: /mode auto|rag|pal|react, /sources, /trace, /history, /help, /exit"
@@ -57,7 +57,7 @@ def _answer(session: ChatSession, question: str, trace: bool) -> None:
     run = session.stream(question, on_step=show if trace else None)
     console.print("[bold green]ragagent>[/] ", end="")
     for piece in run:
-        console.print(escape(piece), end="", highlight=False)
+        console.print(escape(visible(piece)), end="", highlight=False)
     console.print()
     answer = run.answer
     if answer.question != question:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,6 +12,25 @@ from rich.table import Table
 
 from ragagent.index import IngestReport
 from ragagent.types import Answer, Hit, Step
+
+# C0 controls except tab and newline, DEL, C1 controls, and the bidi/invisible format characters
+# (U+061C, U+200B-U+200F, U+202A-U+202E, U+2060-U+2069, U+FEFF) that reorder or hide what a terminal shows
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def visible(text: str) -> str:
+    """``text`` safe to show on a terminal: control and bidi characters become escapes like ``\\x1b``.
+
+    Model output and sandboxed programs' stdout/errors may carry OSC 52 clipboard writes, CR overwrites or
+    right-to-left overrides; shown raw, they would act on the user's terminal instead of being read.
+    Tab and newline stay; so does every printable character.
+    """
+    return _INVISIBLE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def hit_to_json(hit: Hit) -> dict[str, Any]:
@@ -81,9 +101,9 @@ class RichProgress:
 
 def answer_lines(answer: Answer, *, show_text: bool = True, show_code: bool = False) -> list[str]:
     """The answer, then numbered sources as ``file:page`` with a short quote and a verified mark."""
-    lines = [escape(answer.text)] if show_text else []
+    lines = [escape(visible(answer.text))] if show_text else []
     if show_code and answer.code:
-        lines += ["", "[bold]program:[/]", escape(answer.code)]
+        lines += ["", "[bold]program:[/]", escape(visible(answer.code))]
     if answer.citations:
         lines += ["", "[bold]Sources:[/]"]
         for c in answer.citations:
@@ -91,7 +111,7 @@ def answer_lines(answer: Answer, *, show_text: bool = True, show_code: bool = Fa
             mark = "[green]verified[/]" if c.verified else "[red]unverified[/]"
             if c.origin == "attributed":
                 mark += ", attributed by ragagent"
-            lines.append(f"  [{c.n}] {escape(where)} ({mark}) “{escape(snippet(c.quote, 140))}”")
+            lines.append(f"  [{c.n}] {escape(visible(where))} ({mark}) “{escape(visible(snippet(c.quote, 140)))}”")
     notes = [f"mode: {answer.mode}"]
     if answer.route_reason:
         notes.append(answer.route_reason)
@@ -109,11 +129,12 @@ def trace_lines(steps: Sequence[Step]) -> list[str]:
     lines = []
     for step in steps:
         if step.thought:
-            lines.append(f"[cyan]Thought:[/] {escape(step.thought)}")
+            lines.append(f"[cyan]Thought:[/] {escape(visible(step.thought))}")
         args = ", ".join(f"{k}={v!r}" for k, v in step.args.items())
-        lines.append(f"[magenta]Action:[/] {escape(f'{step.action}[{args}]')}  [dim]({step.duration_s:.2f} s)[/]")
-        if step.error:
-            lines.append(f"[red]Error:[/] {escape(step.error)}")
-        if step.observation:
-            lines.append(f"[yellow]Observation:[/] {escape(snippet(step.observation, 400))}")
+        action = escape(visible(f"{step.action}[{args}]"))
+        lines.append(f"[magenta]Action:[/] {action}  [dim]({step.duration_s:.2f} s)[/]")
+        if step.error:  # e.g. a sandboxed program's error: shown, never interpreted by the terminal
+            lines.append(f"[red]Error:[/] {escape(visible(step.error))}")
+        if step.observation:  # e.g. a sandboxed program's stdout
+            lines.append(f"[yellow]Observation:[/] {escape(visible(snippet(step.observation, 400)))}")
     return lines

@@ -126,7 +126,7 @@ def run_collect(
 
 
 def _spawn(spawn: Spawn) -> subprocess.Popen[bytes]:
-    ids = {} if spawn.user is None else {"user": spawn.user, "group": spawn.user, "extra_groups": []}
+    groups: list[int] | None = None if spawn.user is None else []  # root mode: no supplementary groups
     try:
         return subprocess.Popen(
             spawn.argv,
@@ -137,7 +137,9 @@ def _spawn(spawn: Spawn) -> subprocess.Popen[bytes]:
             close_fds=True,
             start_new_session=True,  # its own process group: a fallback kill reaches every helper
             env={},  # bubblewrap's own environment is readable inside as /proc/1/environ: keep it empty
-            **ids,  # type: ignore[arg-type]
+            user=spawn.user,  # root mode: bubblewrap runs as an unprivileged host uid
+            group=spawn.user,
+            extra_groups=groups,
         )
     except (FileNotFoundError, PermissionError) as e:
         as_user = "" if spawn.user is None else f" as uid {spawn.user}"
