@@ -5,10 +5,14 @@
 Rows (each a fresh process per run, p50/p95 over N runs of a trivial program):
   * ``python -c pass``: the interpreter start-up alone, with the runner's flags (-I -S -B -X utf8);
   * runner, no isolation: the in-sandbox runner doing a whole run (``result = 1``) as a plain subprocess;
-  * sandbox, no seccomp / full sandbox: ``BubblewrapExecutor.run`` with and without the seccomp layer.
-The difference between the runner row and the full row is the cost of isolation set-up.  The one-off
-per-process set-up (ldd over the interpreter's libraries, compiling the seccomp filter) is timed
-separately in a fresh interpreter.  No warm pool: every run gets a fresh sandbox.
+  * sandbox without seccomp: ``BubblewrapExecutor(seccomp=False)`` (the documented weaker mode);
+  * sandbox without the host-side layers: no IPC-namespace limits and no inode-capped work dir (root
+    mode only; a benchmark-only subclass, not an option);
+  * full sandbox: every layer on.
+Each layer's cost is the difference between the full row and the row without it; the runner row to
+the full row is the whole cost of isolation.  The one-off per-process set-up (ldd over the
+interpreter's libraries, the interpreter copy check, compiling the seccomp filter) is timed separately
+in a fresh interpreter.  No warm pool: every run gets a fresh sandbox.
 """
 
 from __future__ import annotations
@@ -54,7 +58,7 @@ def plain_runner() -> None:
     """The runner's whole protocol (code fd, rlimits, result fd) without any isolation."""
     code_fd = sealed_memfd("code", b"result = 1")
     read, write = os.pipe()
-    limits = ["-1", "10", str(512 << 20), str(64 << 20), "64", "4096", "32", "1000000"]  # no uid drop
+    limits = ["10", str(512 << 20), str(64 << 20), "64", "16", "32", "1000000"]
     try:
         argv = [python_layout().executable, *PYTHON_FLAGS, "-c", runner_source(), str(code_fd), str(write), *limits]
         proc = subprocess.Popen(argv, pass_fds=(code_fd, write), env={}, stdin=subprocess.DEVNULL)
@@ -74,11 +78,20 @@ def first_call_setup() -> float:
     """Per-process one-off cost (cached afterwards), measured in a fresh interpreter."""
     code = (
         "from ragagent.sandbox._layout import python_layout; from ragagent.sandbox._seccomp import seccomp_program\n"
-        "import time; t = time.perf_counter(); python_layout(); seccomp_program(); print(time.perf_counter() - t)"
+        "from ragagent.sandbox._mirror import host_binds, root_mode\n"
+        "import time; t = time.perf_counter(); host_binds(python_layout(), root_mode()); seccomp_program()\n"
+        "print(time.perf_counter() - t)"
     )
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     return float(out.stdout.strip())
+
+
+class WithoutHostLayers(BubblewrapExecutor):
+    """Benchmark only: skips the root-mode IPC limits and inode-capped work dir, to price them."""
+
+    def _setup(self, cgroup: object, unprivileged: bool, block_fd: int, pid: int) -> None:
+        return None
 
 
 def machine() -> str:
@@ -114,17 +127,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50, help="runs per row (default 50)")
     args = parser.parse_args()
     info = isolation_info()
-    full, no_seccomp = BubblewrapExecutor(), BubblewrapExecutor(seccomp=False)
+    full, no_seccomp, no_host = BubblewrapExecutor(), BubblewrapExecutor(seccomp=False), WithoutHostLayers()
     variants: dict[str, Callable[[], object]] = {
         "python -c pass (same interpreter and flags)": plain_python,
         "runner, no isolation (result = 1)": plain_runner,
         "sandbox without seccomp": lambda: no_seccomp.run("result = 1"),
-        "full sandbox (result = 1)": lambda: full.run("result = 1"),
     }
+    if info.root_mode:
+        variants["sandbox without host-side IPC/inode layers"] = lambda: no_host.run("result = 1")
+    variants["full sandbox (result = 1)"] = lambda: full.run("result = 1")
     rows = timed(variants, args.runs)
     print(f"Machine: {machine()}")
     print(f"CPU pressure during the runs: {cpu_pressure()}")
-    print(f"Layers: seccomp={info.seccomp}, tmpfs size cap={info.tmpfs_size_cap}, root mode={info.root_mode}")
+    print(
+        f"Layers: seccomp allowlist={info.seccomp}, root mode (bwrap as uid 65534)={info.root_mode}, "
+        f"interpreter copy={info.interpreter_copy}, work dir size cap={info.tmpfs_size_cap}, "
+        f"inode cap={info.work_dir_inode_cap}, IPC limits={info.ipc_limits}, oom_score_adj={info.oom_score_adj}, "
+        f"cgroup={info.cgroup} ({info.cgroup_note})"
+    )
     print(f"Runs per row: {args.runs}\n")
     print("| what | p50 ms | p95 ms |\n|---|---|---|")
     for name, samples in rows.items():
@@ -135,7 +155,12 @@ def main() -> None:
     )
     print(f"\nIsolation set-up: {1000 * (sandbox - runner):.1f} ms of the {1000 * sandbox:.1f} ms p50 "
           f"({100 * (sandbox - runner) / sandbox:.0f}%).")  # fmt: skip
-    print(f"One-off per-process set-up (ldd + seccomp compile, cached): {1000 * first_call_setup():.0f} ms.")
+    for name in rows:
+        if name.startswith("sandbox without"):
+            cost = sandbox - statistics.median(rows[name])
+            print(f"Cost of the layer missing from '{name}': {1000 * cost:+.1f} ms p50.")
+    print(f"One-off per-process set-up (ldd, interpreter copy check, seccomp compile; cached): "
+          f"{1000 * first_call_setup():.0f} ms.")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@
 
 Model-caused failures (syntax errors, exceptions, timeouts, memory) come back in :class:`ExecResult`;
 only infrastructure failures raise :class:`~ragagent.errors.SandboxError`, and a machine without
-bubblewrap or user namespaces raises :class:`~ragagent.errors.SandboxUnavailableError` (fail closed).
+bubblewrap, user namespaces or libseccomp raises :class:`~ragagent.errors.SandboxUnavailableError`
+(fail closed; the seccomp layer is given up only explicitly, ``BubblewrapExecutor(seccomp=False)``).
+:func:`isolation_info` lists the active layers.
 """
 
 from __future__ import annotations

@@ -112,3 +112,10 @@ def test_isolation_info_names_every_layer() -> None:
     assert info.seccomp and info.oom_score_adj == 1000
     assert info.work_dir_inode_cap == info.ipc_limits == info.root_mode == (os.geteuid() == 0)
     assert info.cgroup_note  # where the run's cgroup lives, or why there is none
+
+
+def test_subprocesses_only_when_allowed() -> None:
+    code = "import os\npid = os.fork()\nif pid == 0:\n    os._exit(7)\nresult = os.waitpid(pid, 0)[1] >> 8"
+    assert BubblewrapExecutor(allow_subprocesses=True).run(code).value == 7
+    denied = BubblewrapExecutor().run(code)
+    assert denied.error is not None and denied.error.startswith("PermissionError")
