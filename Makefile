@@ -32,7 +32,7 @@ setup: system-deps $(STAMP)
 system-deps:
 	@if ! command -v bwrap >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap libseccomp2; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap libseccomp2 strace; \
 		else \
 			echo "note: install bubblewrap (apt-get install bubblewrap) for the PAL/python sandbox"; \
 		fi; \
