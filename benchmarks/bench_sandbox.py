@@ -26,12 +26,14 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ragagent.sandbox import BubblewrapExecutor, isolation_info
 from ragagent.sandbox._bwrap import PYTHON_FLAGS
 from ragagent.sandbox._fds import sealed_memfd
+from ragagent.sandbox._hostlayers import wait_until_blocked
 from ragagent.sandbox._layout import python_layout
 from ragagent.sandbox.executor import runner_source
 
@@ -94,6 +96,23 @@ class WithoutHostLayers(BubblewrapExecutor):
         return None
 
 
+WAIT_TIMES: list[float] = []
+SETUP_TIMES: list[float] = []
+
+
+class TimedSetup(BubblewrapExecutor):
+    """Benchmark only: the full sandbox, timing bubblewrap's own set-up and then the host-side layers."""
+
+    def _setup(self, cgroup: Any, unprivileged: bool, block_fd: int, pid: int) -> None:
+        start = time.perf_counter()
+        if unprivileged:
+            wait_until_blocked(pid, block_fd, time.monotonic() + 10)
+        layers = time.perf_counter()
+        super()._setup(cgroup, unprivileged, block_fd, pid)
+        WAIT_TIMES.append(layers - start)
+        SETUP_TIMES.append(time.perf_counter() - layers)
+
+
 def machine() -> str:
     cpu = next(
         (
@@ -127,7 +146,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50, help="runs per row (default 50)")
     args = parser.parse_args()
     info = isolation_info()
-    full, no_seccomp, no_host = BubblewrapExecutor(), BubblewrapExecutor(seccomp=False), WithoutHostLayers()
+    full, no_seccomp, no_host = TimedSetup(), BubblewrapExecutor(seccomp=False), WithoutHostLayers()
     variants: dict[str, Callable[[], object]] = {
         "python -c pass (same interpreter and flags)": plain_python,
         "runner, no isolation (result = 1)": plain_runner,
@@ -159,6 +178,10 @@ def main() -> None:
         if name.startswith("sandbox without"):
             cost = sandbox - statistics.median(rows[name])
             print(f"Cost of the layer missing from '{name}': {1000 * cost:+.1f} ms p50.")
+    if SETUP_TIMES:
+        print(f"Inside a full run: bubblewrap's own set-up {1000 * statistics.median(WAIT_TIMES):.1f} ms p50, then "
+              f"the host-side layers (oom_score_adj, IPC limits, work-dir mount) "
+              f"{1000 * statistics.median(SETUP_TIMES):.1f} ms p50.")  # fmt: skip
     print(f"One-off per-process set-up (ldd, interpreter copy check, seccomp compile; cached): "
           f"{1000 * first_call_setup():.0f} ms.")  # fmt: skip
 
