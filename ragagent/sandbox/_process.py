@@ -19,6 +19,7 @@ import os
 import re
 import select
 import selectors
+import shutil
 import signal
 import subprocess
 import time
@@ -126,10 +127,14 @@ def run_collect(
 
 
 def _spawn(spawn: Spawn) -> subprocess.Popen[bytes]:
-    groups: list[int] | None = None if spawn.user is None else []  # root mode: no supplementary groups
+    argv, user = list(spawn.argv), spawn.user
+    setpriv = shutil.which("setpriv") if user is not None else None
+    if setpriv is not None:  # util-linux: drop to ``user`` in the exec'd helper, so Popen can still vfork
+        argv = [setpriv, f"--reuid={user}", f"--regid={user}", "--clear-groups", "--", *argv]
+        user = None
     try:
         return subprocess.Popen(
-            spawn.argv,
+            argv,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -137,9 +142,9 @@ def _spawn(spawn: Spawn) -> subprocess.Popen[bytes]:
             close_fds=True,
             start_new_session=True,  # its own process group: a fallback kill reaches every helper
             env={},  # bubblewrap's own environment is readable inside as /proc/1/environ: keep it empty
-            user=spawn.user,  # root mode: bubblewrap runs as an unprivileged host uid
-            group=spawn.user,
-            extra_groups=groups,
+            user=user,  # without setpriv Python forks (not vforks) to change the uid: slower, same effect
+            group=user,
+            extra_groups=None if user is None else [],
         )
     except (FileNotFoundError, PermissionError) as e:
         as_user = "" if spawn.user is None else f" as uid {spawn.user}"

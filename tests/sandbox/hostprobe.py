@@ -81,9 +81,24 @@ def processes_named(name: str) -> list[int]:
 
 
 def sandbox_processes() -> list[int]:
-    """Processes whose command line carries our runner (bubblewrap and everything inside)."""
+    """Our own descendants whose command line carries the runner (bubblewrap and everything inside).
+
+    Only descendants: other processes on a shared machine may run sandboxes too.
+    """
     marker = runner_source()[-300:]
-    return [pid for pid in _pids() if marker in _read(pid, "cmdline")]
+    parents = {pid: _parent(pid) for pid in _pids()}
+    mine = {os.getpid()}
+    changed = True
+    while changed:
+        found = {pid for pid, parent in parents.items() if parent in mine} - mine
+        mine |= found
+        changed = bool(found)
+    return [pid for pid in mine if marker in _read(pid, "cmdline")]
+
+
+def _parent(pid: int) -> int:
+    stat = _read(pid, "stat")
+    return int(stat.rpartition(")")[2].split()[1]) if stat else -1
 
 
 def status_field(pid: int, name: str) -> str:
