@@ -72,7 +72,7 @@ def wait_until_blocked(pid: int, block_fd: int, deadline: float) -> None:
                     return
         except OSError as e:
             raise SandboxError(f"the sandbox exited during set-up ({e})") from e
-        time.sleep(0.0002)
+        time.sleep(0.0005)
     raise SandboxError("bubblewrap did not finish its set-up in time")
 
 
