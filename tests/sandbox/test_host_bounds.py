@@ -110,6 +110,9 @@ ATTACKS = {"sysv-shm": SHM, "memfd-in-socket": MEMFD, "files-and-inodes": FILES,
 
 @pytest.mark.parametrize("name", list(ATTACKS))
 def test_host_memory_stays_bounded(executor: BubblewrapExecutor, name: str) -> None:
+    if name == "files-and-inodes" and not isolation_info().work_dir_inode_cap:
+        # Known gap, reported by isolation_info(): only root can mount the inode-capped work dir.
+        pytest.xfail("the work dir's inode cap needs root mode; run the suite as root to check it")
     comm = token()
     code = f'open("/proc/self/comm", "w").write("{comm}")\n' + ATTACKS[name]
     with watching_memory() as watch:
