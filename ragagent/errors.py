@@ -5,11 +5,13 @@ Every error ragagent raises on purpose derives from :class:`RagAgentError`::
     RagAgentError
     ├── ConfigError            bad argument, option or setting (a user mistake)
     ├── IngestError            a file could not be loaded or chunked (carries ``path`` and ``reason``)
+    │   └── NothingToIngestError   the paths hold nothing that could be ingested
     ├── IngestAbortedError     strict ingestion met failures; the index was left untouched
     ├── IndexError_            the index on disk cannot be used
     │   ├── IndexNotFoundError     no index at that directory
     │   ├── IndexCorruptError      a file is missing, truncated or tampered with
     │   ├── IndexLockedError       another writer holds the lock
+    │   ├── LegacyIndexError       an old-format index whose sources cannot be located (rebuild it)
     │   └── EmbeddingMismatchError the index was built with another embedding model
     ├── LLMError               the language model could not be reached or used
     │   ├── ProviderNotInstalledError  the pip extra is missing
@@ -45,6 +47,10 @@ class IngestError(RagAgentError):
         super().__init__(f"{self.path}: {reason}")
 
 
+class NothingToIngestError(IngestError):
+    """Nothing under the given paths could be ingested (missing, empty, filtered out or all failed)."""
+
+
 class IndexError_(RagAgentError):
     """The index on disk cannot be used."""
 
@@ -59,6 +65,10 @@ class IndexCorruptError(IndexError_):
 
 class IndexLockedError(IndexError_):
     """Another process is writing the index."""
+
+
+class LegacyIndexError(IndexError_):
+    """An index written before source roots were recorded, whose files are not under the paths given."""
 
 
 class EmbeddingMismatchError(IndexError_):

@@ -10,9 +10,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ragagent.cli.app import DEFAULT_INDEX, IndexOption, console, err_console, one_line_errors
+from ragagent.cli.app import DEFAULT_INDEX, IndexOption, console, err_console, one_line_errors, usage_error
 from ragagent.cli.ask_cmds import ConfigOption, LlmOption, build_agent, settings_from
+from ragagent.cli.render import print_table
 from ragagent.errors import ConfigError
+from ragagent.index.index import Fusion
 
 eval_app = typer.Typer(help="Evaluate retrieval (BEIR), RAG answers, or PAL on GSM8K.", no_args_is_help=True)
 
@@ -49,13 +51,17 @@ def retrieval(
     qrels: Annotated[Path, typer.Option(help="BEIR qrels TSV (query-id, corpus-id, score).")],
     index: IndexOption = DEFAULT_INDEX,
     modes: Annotated[str, typer.Option(help="Comma-separated: dense,sparse,hybrid.")] = "dense,sparse,hybrid",
-    fusion: Annotated[str, typer.Option(help="Hybrid fusion: convex or rrf.")] = "convex",
-    limit: Annotated[int | None, typer.Option(help="Evaluate only the first N judged queries.")] = None,
+    fusion: Annotated[Fusion, typer.Option(help="Hybrid fusion: convex or rrf.")] = "convex",
+    limit: Annotated[int | None, typer.Option(min=1, help="Evaluate only the first N judged queries.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """nDCG@10, recall@10/100 and MRR@10 per search mode over BEIR-format data."""
     from ragagent.evaluation import evaluate_mode, read_qrels, read_queries
     from ragagent.index import Index, SearchOptions, ingest_paths
+
+    unknown = [m for m in modes.split(",") if m.strip() not in ("dense", "sparse", "hybrid")]
+    if unknown:
+        raise usage_error(f"{unknown[0].strip()!r} is not one of dense, sparse, hybrid", "'--modes'")
 
     judged = read_qrels(qrels)
     qs = read_queries(queries, set(judged))[:limit]
@@ -63,13 +69,13 @@ def retrieval(
     if report.failures:
         raise ConfigError(f"{corpus}: {report.failures[0].reason}")
     opened = Index.open(index)
-    options = SearchOptions(fusion=fusion)  # type: ignore[arg-type]
+    options = SearchOptions(fusion=fusion)
     rows = [asdict(evaluate_mode(opened, qs, judged, m.strip(), options))  # type: ignore[arg-type]
             for m in modes.split(",")]
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
     else:
-        console.print(_table(rows))
+        print_table(console, _table(rows))
 
 
 @eval_app.command("rag")
@@ -79,7 +85,7 @@ def rag(
     index: IndexOption = DEFAULT_INDEX,
     llm: LlmOption = None,
     config: ConfigOption = None,
-    limit: Annotated[int | None, typer.Option(help="Only the first N questions.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N questions.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Answer quality (EM, contains, F1, ROUGE-L), citation precision and the "not in the documents" rate."""
@@ -96,7 +102,7 @@ def rag(
         answers.append(agent.ask(item.question, mode="rag"))
         err_console.print(f"[dim]{i}/{len(items)}[/]", end="\r")
     scores = asdict(score_answers(items, answers))
-    typer.echo(json.dumps(scores, indent=2)) if as_json else console.print(_table([scores]))
+    typer.echo(json.dumps(scores, indent=2)) if as_json else print_table(console, _table([scores]))
 
 
 @eval_app.command("pal")
@@ -105,7 +111,7 @@ def pal(
     file: Annotated[Path, typer.Argument(help="GSM8K-format JSONL: question, answer ending in '#### N'.")],
     llm: LlmOption = None,
     config: ConfigOption = None,
-    limit: Annotated[int | None, typer.Option(help="Only the first N problems.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N problems.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """PAL accuracy on GSM8K-format problems with the configured model, in the sandbox."""
@@ -117,4 +123,4 @@ def pal(
                      timeout_s=settings.timeout_s, max_retries=settings.max_retries, n_ctx=settings.n_ctx)
     result = evaluate_pal(_read_jsonl(file, limit), model, limit=limit)
     summary = {"n": result.n, "correct": result.correct, "accuracy": result.accuracy}
-    typer.echo(json.dumps(summary, indent=2)) if as_json else console.print(_table([summary]))
+    typer.echo(json.dumps(summary, indent=2)) if as_json else print_table(console, _table([summary]))

@@ -8,79 +8,102 @@ from typing import Annotated
 
 import typer
 
-from ragagent.cli.app import DEFAULT_INDEX, EXIT_PARTIAL, IndexOption, app, console, err_console, one_line_errors
-from ragagent.cli.render import RichProgress, hit_to_json, hits_table, report_lines
+from ragagent.cli.app import DEFAULT_INDEX, EXIT_PARTIAL, IndexOption, app, console, err_console, usage_error
+from ragagent.cli.render import RichProgress, diagnostic_lines, hit_to_json, hits_table, info_lines, report_lines
 from ragagent.index import Index, IngestOptions, SearchOptions, ingest_paths
-from ragagent.index.sparse import check_engine
+from ragagent.index.dense import DenseKind
+from ragagent.index.index import Fusion
+from ragagent.index.sparse import Bm25Engine
 from ragagent.types import SearchMode
+
+PathsArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Files or directories (.txt .md .html .pdf .jsonl); none with --rebuild: "
+                        "the sources the index records.", show_default=False),
+]
 
 
 @app.command()
-@one_line_errors
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories (.txt .md .html .pdf .jsonl).")],
+    paths: PathsArgument = None,
     index: IndexOption = DEFAULT_INDEX,
-    chunk_size: Annotated[int | None, typer.Option(help="Chunk size in characters [default: 1000].")] = None,
-    chunk_overlap: Annotated[int | None, typer.Option(help="Overlap in characters [default: 150].")] = None,
+    chunk_size: Annotated[int | None, typer.Option(min=20, help="Chunk size in characters [default: 1000].")] = None,
+    chunk_overlap: Annotated[int | None, typer.Option(min=0, help="Overlap in characters [default: 150].")] = None,
     embedding_model: Annotated[str | None, typer.Option(help="sentence-transformers name or path.")] = None,
-    bm25_engine: Annotated[str | None, typer.Option(help="bm25s (default) or rank-bm25.")] = None,
-    dense: Annotated[str | None, typer.Option("--dense", help="FAISS index: flat (default) or hnsw.")] = None,
+    bm25_engine: Annotated[Bm25Engine | None, typer.Option(help="bm25s (default) or rank-bm25.")] = None,
+    dense: Annotated[DenseKind | None, typer.Option("--dense", help="FAISS index: flat (default) or hnsw.")] = None,
     include: Annotated[list[str] | None, typer.Option(help="Only files matching this glob (repeatable).")] = None,
     exclude: Annotated[list[str] | None, typer.Option(help="Skip files matching this glob (repeatable).")] = None,
-    max_file_mb: Annotated[float, typer.Option(help="Skip files larger than this.")] = 50.0,
+    max_file_mb: Annotated[float, typer.Option(min=0.001, help="Skip files larger than this.")] = 50.0,
     prune: Annotated[bool, typer.Option(help="Remove indexed files not found this time.")] = False,
     strict: Annotated[bool, typer.Option(help="Abort on any failure without touching the index.")] = False,
+    rebuild: Annotated[bool, typer.Option(help="Build the index afresh (from PATHS, or else from the sources it "
+                                               "records); recovers a damaged index, which stays until the new "
+                                               "one commits.")] = False,
 ) -> None:
-    """Load, chunk, embed and index documents (incremental; atomic commit)."""
+    """Load, chunk, embed and index documents (incremental; atomic commit).
+
+    Exit 0 when everything was ingested (or was unchanged), 3 when some files failed and the rest went in,
+    1 when nothing could be ingested (the index is left as it was).
+    """
+    if not paths and not rebuild:
+        raise usage_error("give at least one file or directory (or --rebuild to rebuild the index from the "
+                          "sources it records)", "PATHS")
+    if chunk_size is not None and chunk_overlap is not None and chunk_overlap >= chunk_size:
+        raise usage_error(f"{chunk_overlap} is not smaller than --chunk-size {chunk_size}", "'--chunk-overlap'")
     options = IngestOptions(
         chunk_size=chunk_size, chunk_overlap=chunk_overlap, embedding_model=embedding_model,
-        bm25_engine=check_engine(bm25_engine) if bm25_engine else None,
-        dense_kind=dense,  # type: ignore[arg-type]  # validated when the index is built
+        bm25_engine=bm25_engine, dense_kind=dense,
         include=tuple(include or ()), exclude=tuple(exclude or ()), max_file_mb=max_file_mb,
-        prune=prune, strict=strict,
+        prune=prune, strict=strict, rebuild=rebuild,
     )
     with RichProgress.create(err_console) as bars:
-        report = ingest_paths(paths, index, options=options, progress=RichProgress(bars))
+        report = ingest_paths(paths or [], index, options=options, progress=RichProgress(bars))
     for line in report_lines(report):
-        console.print(line, highlight=False)
+        console.print(line)
+    for line in diagnostic_lines(report):
+        err_console.print(line)
     if report.partial:
         raise typer.Exit(EXIT_PARTIAL)
 
 
 @app.command()
-@one_line_errors
 def search(
     query: Annotated[str, typer.Argument(help="What to look for.")],
     index: IndexOption = DEFAULT_INDEX,
-    k: Annotated[int, typer.Option("--k", "-k", help="Number of hits.")] = 5,
-    mode: Annotated[str, typer.Option(help="hybrid, dense or sparse.")] = "hybrid",
-    fusion: Annotated[str, typer.Option(help="Hybrid fusion: convex (default) or rrf.")] = "convex",
+    k: Annotated[int, typer.Option("--k", "-k", min=1, help="Number of hits.")] = 5,
+    mode: Annotated[SearchMode, typer.Option(help="hybrid, dense or sparse.")] = "hybrid",
+    fusion: Annotated[Fusion, typer.Option(help="Hybrid fusion: convex (default) or rrf.")] = "convex",
     as_json: Annotated[bool, typer.Option("--json", help="Print hits as JSON.")] = False,
 ) -> None:
     """Search the index and print ranked hits with source:page, score and snippet."""
     opened = Index.open(index)
-    hits = opened.search(query, k=k, mode=_mode(mode), options=SearchOptions(fusion=fusion))  # type: ignore[arg-type]
+    hits = opened.search(query, k=k, mode=mode, options=SearchOptions(fusion=fusion))
     if as_json:
         typer.echo(json.dumps([hit_to_json(h) for h in hits], indent=2, ensure_ascii=False))
     elif not hits:
-        console.print("no hits")
+        err_console.print("no hits")
     else:
         console.print(hits_table(hits))
 
 
-def _mode(mode: str) -> SearchMode:
-    from ragagent.errors import ConfigError
-
-    if mode not in ("hybrid", "dense", "sparse"):
-        raise ConfigError(f"--mode must be hybrid, dense or sparse, not {mode!r}")
-    return mode  # type: ignore[return-value]
-
-
 @app.command()
-@one_line_errors
-def info(index: IndexOption = DEFAULT_INDEX) -> None:
-    """Print the index manifest and counts."""
+def info(
+    index: IndexOption = DEFAULT_INDEX,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the manifest and every source (hash, size, "
+                                                          "chunks) as JSON.")] = False,
+) -> None:
+    """Describe the index: its settings, counts and sources (checksums are verified)."""
     opened = Index.open(index, verify=True)
-    typer.echo(opened.manifest.to_json().rstrip())
-    files = opened.store.files()
-    typer.echo(f"{len(files)} files, {len(opened)} chunks in {opened.directory}")
+    files = sorted(opened.store.files().values(), key=lambda f: f.source)
+    if as_json:
+        data = {
+            "index": str(opened.directory.resolve()),
+            "manifest": opened.manifest.model_dump(mode="json"),
+            "sources": [{"source": f.source, "sha256": f.sha256, "size": f.size, "chunks": f.n_chunks}
+                        for f in files],
+        }
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for line in info_lines(opened, files):
+        console.print(line)

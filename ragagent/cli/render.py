@@ -6,11 +6,14 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ragagent.index import IngestReport
+from ragagent.index import Index, IngestReport
+from ragagent.index.store import FileRecord
 from ragagent.types import Answer, Hit, Step
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi/invisible format characters
@@ -66,19 +69,68 @@ def hits_table(hits: Sequence[Hit]) -> Table:
 
 
 def report_lines(report: IngestReport) -> list[str]:
+    """The ingest summary (stdout); warnings and failures are :func:`diagnostic_lines` (stderr)."""
     rate = report.chunks_added / report.duration_s if report.duration_s > 0 else 0.0
-    lines = [
+    done = "rebuilt, " if report.rebuilt and report.committed else ""
+    return [
         f"files: {report.files_seen} seen, {len(report.files_added)} added, {len(report.files_changed)} changed, "
         f"{report.files_unchanged} unchanged, {len(report.files_removed)} removed, {len(report.failures)} failed",
         f"chunks: {report.chunks_added} new, {report.chunks_removed} removed, {report.chunks_total} in index "
         f"({rate:.1f} chunks/s, {report.duration_s:.1f} s)",
-        f"index: {report.index_dir}" + ("" if report.committed else " (unchanged, nothing to commit)"),
+        f"index: {escape(report.index_dir)} ({done}sources relative to {escape(report.root)})"
+        + ("" if report.committed else " (unchanged, nothing to commit)"),
     ]
-    lines += [f"[yellow]warning:[/] {w}" for w in report.warnings[:20]]
+
+
+def diagnostic_lines(report: IngestReport) -> list[str]:
+    """Warnings (at most 20) and every failure, for stderr."""
+    lines = [f"[yellow]warning:[/] {escape(w)}" for w in report.warnings[:20]]
     if len(report.warnings) > 20:
         lines.append(f"[yellow]warning:[/] … {len(report.warnings) - 20} more")
-    lines += [f"[red]failed:[/] {f.source}: {f.reason}" for f in report.failures]
+    lines += [f"[red]failed:[/] {escape(f.source)}: {escape(f.reason)}" for f in report.failures]
     return lines
+
+
+def info_lines(index: Index, files: Sequence[FileRecord]) -> list[str]:
+    """A human summary of an index (``info --json`` has everything, one source per entry)."""
+    m = index.manifest
+    return [
+        f"index: {escape(str(index.directory.resolve()))} (format {m.format_version}, generation {m.generation}, "
+        f"created {m.created_at})",
+        f"sources: {len(files)} files relative to {escape(m.root or '(not recorded: format 1)')}",
+        f"chunks: {m.counts.chunks} (size {m.chunk_size}, overlap {m.chunk_overlap})",
+        f"embedding: {escape(m.embedding.model)} ({m.embedding.dimension} dimensions), dense index {m.dense_kind}",
+        f"sparse: {m.sparse.engine} ({m.sparse.method}, k1={m.sparse.k1}, b={m.sparse.b})",
+        "[dim]every source with its hash and chunk count: ragagent info --json[/]",
+    ]
+
+
+def print_table(console: Console, table: Table) -> None:
+    """Print a table at its natural width, so no header is ever cut (a terminal wraps what does not fit)."""
+    natural = Measurement.get(console, console.options.update(max_width=100_000), table).maximum
+    width = console.width
+    console.width = max(width, natural)  # rich caps print(width=...) at the console's width
+    try:
+        console.print(table)
+    finally:
+        console.width = width
+
+
+def print_code(console: Console, code: str) -> None:
+    """A program exactly as it ran, never re-wrapped: syntax-highlighted on a terminal, plain otherwise.
+
+    Control and bidi characters are shown as escapes (:func:`visible`); every other character is as it ran.
+    """
+    code = visible(code)
+    if console.is_terminal:
+        from pygments import highlight
+        from pygments.formatters import TerminalFormatter
+        from pygments.lexers import PythonLexer
+
+        console.file.write(highlight(code, PythonLexer(), TerminalFormatter()))
+    else:
+        console.file.write(code if code.endswith("\n") else code + "\n")
+    console.file.flush()
 
 
 class RichProgress:

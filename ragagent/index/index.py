@@ -56,8 +56,20 @@ class Index:
 
     @classmethod
     def open(cls, directory: str | Path, *, embedder: Embedder | None = None, verify: bool = True) -> Index:
-        """Open the live generation; checksums are verified unless ``verify=False``."""
+        """Open the live generation; checksums are verified unless ``verify=False``.
+
+        A damaged index raises :class:`IndexCorruptError` saying how to rebuild it.
+        """
         directory = Path(directory)
+        try:
+            return cls._open(directory, embedder, verify)
+        except IndexCorruptError as exc:
+            raise IndexCorruptError(
+                f"{exc}; rebuild it from its recorded sources: ragagent ingest --rebuild --index {directory}"
+            ) from exc
+
+    @classmethod
+    def _open(cls, directory: Path, embedder: Embedder | None, verify: bool) -> Index:
         manifest = read_manifest(directory)
         gen = directory / manifest.generation
         if verify:

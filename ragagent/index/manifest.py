@@ -4,6 +4,10 @@ It names the current generation directory and records the format version, the em
 and dimension, the dense and sparse settings, counts, and a SHA-256 of every file in the
 generation (checked on open, so truncation or tampering is a clear error, never undefined
 behaviour). It is replaced atomically, which is what makes a commit atomic.
+
+Format 2 adds ``root`` (the absolute directory every source name is relative to) and ``sources`` (the
+ingested files, so a damaged index can be rebuilt from them). Format 1 indexes are still read; the
+next ingest migrates them (see ``ragagent.index.sources``).
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ragagent.errors import IndexCorruptError, IndexNotFoundError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MANIFEST = "manifest.json"
 
 
@@ -54,6 +59,8 @@ class Manifest(_Frozen):
     chunk_overlap: int
     counts: Counts
     file_hashes: dict[str, str]
+    root: str | None = None  # absolute; None in format 1
+    sources: tuple[str, ...] = ()  # ingested files, relative to root (format 2)
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
@@ -69,8 +76,9 @@ def read_manifest(directory: Path) -> Manifest:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(root)"
         raise IndexCorruptError(f"{path} is invalid at {where}: {first['msg']}") from exc
-    if manifest.format_version != FORMAT_VERSION:
+    if manifest.format_version not in READABLE_VERSIONS:
         raise IndexCorruptError(
-            f"{path} has format version {manifest.format_version}; this ragagent reads {FORMAT_VERSION}"
+            f"{path} has format version {manifest.format_version}; this ragagent reads "
+            f"{' and '.join(map(str, READABLE_VERSIONS))}"
         )
     return manifest

@@ -29,11 +29,15 @@ class IngestOptions:
     max_file_mb: float = 50.0
     prune: bool = False
     strict: bool = False
+    rebuild: bool = False  # build a fresh generation (from the paths, or the recorded sources)
     jsonl: JsonlFields = field(default_factory=JsonlFields)
     embed_batch_size: int = EMBED_BATCH_SIZE
 
-    def resolved(self, manifest: Manifest | None) -> IngestOptions:
-        """Fill unset values from ``manifest`` (or defaults); a conflicting explicit value is an error."""
+    def resolved(self, manifest: Manifest | None, *, may_change: bool = False) -> IngestOptions:
+        """Fill unset values from ``manifest`` (or defaults); a conflicting explicit value is an error.
+
+        ``may_change`` (a rebuild) lets explicit values replace the manifest's.
+        """
         current = {} if manifest is None else {
             "chunk_size": manifest.chunk_size,
             "chunk_overlap": manifest.chunk_overlap,
@@ -46,7 +50,7 @@ class IngestOptions:
         values: dict[str, Any] = {}
         for name, default in defaults.items():
             given = getattr(self, name)
-            if given is not None and name in current and given != current[name]:
+            if not may_change and given is not None and name in current and given != current[name]:
                 raise ConfigError(
                     f"the index was built with {name.replace('_', '-')}={current[name]!r}, not {given!r}; "
                     "use the same value or a new --index directory"

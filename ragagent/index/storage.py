@@ -105,10 +105,15 @@ def commit(directory: Path, staging: Path, manifest: Manifest) -> None:
     _fsync_path(directory)
 
 
-def remove_stale(directory: Path, keep: str | None) -> None:
-    """Delete generations other than ``keep`` and leftover staging dirs (call under the lock)."""
+def remove_stale(directory: Path, keep: str | None, *, generations: bool = True) -> None:
+    """Delete generations other than ``keep`` and leftover staging dirs (call under the lock).
+
+    With ``generations=False`` only staging dirs go: a rebuild keeps the damaged generation until the
+    new one has committed.
+    """
     for p in directory.iterdir():
-        if p.is_dir() and (p.name.startswith(".tmp-") or (p.name.startswith("gen-") and p.name != keep)):
+        old_generation = generations and p.name.startswith("gen-") and p.name != keep
+        if p.is_dir() and (p.name.startswith(".tmp-") or old_generation):
             shutil.rmtree(p, ignore_errors=True)
         elif p.name.startswith(f".{MANIFEST}."):
             p.unlink(missing_ok=True)

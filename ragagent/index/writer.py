@@ -33,6 +33,7 @@ class NewGeneration:
     files: Sequence[FileRecord]
     dimension: int
     model_name: str
+    root: str  # the absolute directory every file source is relative to
 
 
 def write_generation(directory: Path, gen: NewGeneration, opts: IngestOptions, progress: Progress) -> Manifest:
@@ -59,6 +60,8 @@ def write_generation(directory: Path, gen: NewGeneration, opts: IngestOptions, p
         chunk_overlap=opts.chunking().chunk_overlap,
         counts=Counts(files=len(gen.files), chunks=len(gen.chunks)),
         file_hashes=hash_tree(staging),
+        root=gen.root,
+        sources=tuple(sorted(f.source for f in gen.files)),
     )
     commit(directory, staging, manifest)
     progress.update("write", 3, 3)

@@ -7,15 +7,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ragagent.index import Index
 from ragagent.llm.base import LLM, GenerationSettings, TokenCounter, context_window_of, estimate_tokens
 from ragagent.rag.citations import CitationVerifier
 from ragagent.rag.prompt import NOT_IN_DOCUMENTS, STOP, build_prompt
-from ragagent.streaming import AnswerStream
-from ragagent.types import Answer, Citation, Hit, SearchMode, Usage
+from ragagent.streaming import AnswerStream, SentenceStream
+from ragagent.types import Answer, Chunk, Citation, Hit, SearchMode, Usage
 
 MIN_DENSE_SIMILARITY = 0.25
 MIN_TERM_COVERAGE = 0.5
@@ -76,24 +76,36 @@ class RagRun:
         count = self.llm.count_tokens if isinstance(self.llm, TokenCounter) else estimate_tokens
         budget = context_window_of(self.llm) - self.settings.max_tokens - 8
         packed = build_prompt(self.question, relevant, budget_tokens=budget, count_tokens=count)
+        passages = [h.chunk for h in packed.shown]
+        # What is streamed is the final text: sentences are finalised (attributed markers) as they end.
+        stream = SentenceStream(self._finisher(passages))
         pieces: list[str] = []
         for piece in self.llm.stream(packed.text, stop=STOP, settings=self.settings):
             pieces.append(piece)
-            yield piece
+            yield from stream.feed(piece)
+        yield from stream.close()
         generated = time.perf_counter()
-        text = "".join(pieces).strip()
-        usage = Usage(count(packed.text), count(text), 1)
-        passages = [h.chunk for h in packed.shown]
-        citations = self.verifier.verify(text, passages)
+        raw, text = "".join(pieces).strip(), stream.text
+        usage = Usage(count(packed.text), count(raw), 1)
+        citations = self.verifier.verify(raw, passages)
         if self.options.attribute:
-            text, attributed = self.verifier.attribute(text, passages)
-            citations = merge_citations(citations, attributed)
+            first: dict[int, Citation] = {}  # as attribute() over the whole text: the first per passage
+            for sentence in stream.finished:
+                for cite in self.verifier.attribute(sentence, passages)[1]:
+                    first.setdefault(cite.n, cite)
+            citations = merge_citations(citations, tuple(first.values()))
         self._answer = Answer(
             question=self.question, text=text, mode="rag", citations=citations, hits=packed.shown, usage=usage,
             answered=NOT_IN_DOCUMENTS.rstrip(".").lower() not in text.lower(),
             timings={"retrieve_s": retrieved - started, "generate_s": generated - retrieved,
                      "verify_s": time.perf_counter() - generated, "total_s": time.perf_counter() - started},
         )
+
+
+    def _finisher(self, passages: Sequence[Chunk]) -> Callable[[str], str]:
+        if not self.options.attribute:
+            return lambda sentence: " ".join(sentence.split())
+        return lambda sentence: self.verifier.attribute(sentence, passages)[0]
 
 
 def merge_citations(cited: tuple[Citation, ...], attributed: tuple[Citation, ...]) -> tuple[Citation, ...]:

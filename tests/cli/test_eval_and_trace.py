@@ -50,7 +50,7 @@ def test_eval_retrieval_reports_every_mode(tmp_path: Path) -> None:
 def test_eval_retrieval_names_a_missing_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", "retrieval", "--corpus", "c.jsonl", "--queries", "q.jsonl",
                                  "--qrels", str(tmp_path / "none.tsv")])
-    assert result.exit_code == 1 and "none.tsv does not exist" in result.output
+    assert result.exit_code == 2 and "none.tsv does not exist" in result.stderr  # a bad argument: usage
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def test_ingest_search_info(corpus: Callable[[dict[str, str]], Path], tmp_path: 
     result = runner.invoke(app, ["search", "retrieved passages", "--index", idx, "--mode", "sparse"])
     assert result.exit_code == 0 and "rag.txt" in result.output
     result = runner.invoke(app, ["info", "--index", idx])
-    assert result.exit_code == 0 and '"chunks": 2' in result.output and "2 files" in result.output
+    assert result.exit_code == 0 and "chunks: 2" in result.stdout and "2 files" in result.stdout
 
 
 def test_partial_ingest_exit_code_and_summary(corpus: Callable[[dict[str, str | bytes]], Path],

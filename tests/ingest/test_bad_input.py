@@ -62,7 +62,7 @@ def test_non_utf8_text_is_decoded_with_a_warning(tmp_path: Path) -> None:
     (tmp_path / "latin.txt").write_bytes("Café crème, naïve résumé".encode("cp1252"))
     loaded = load_file(tmp_path / "latin.txt", "latin.txt")
     assert loaded.pages[0].text == "Café crème, naïve résumé"
-    assert loaded.warnings and "not valid UTF-8" in loaded.warnings[0]
+    assert loaded.warnings and "not UTF-8" in loaded.warnings[0] and "cp1252" in loaded.warnings[0]
 
 
 def test_unsupported_extension(tmp_path: Path) -> None:

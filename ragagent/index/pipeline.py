@@ -1,0 +1,104 @@
+"""The ingest stages before writing: load (skipping unchanged files), chunk, embed."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ragagent.embeddings import Embedder
+from ragagent.errors import IngestError, NothingToIngestError
+from ragagent.index.options import IngestOptions
+from ragagent.index.store import FileRecord
+from ragagent.ingest import LOADERS, Chunker, FoundFile, IngestFailure, LoadedFile, parse_source, read_source
+from ragagent.ingest.discovery import MISSING
+from ragagent.types import Chunk
+
+
+class Progress(Protocol):
+    """Receives progress: ``stage`` is load, chunk, embed or write."""
+
+    def update(self, stage: str, done: int, total: int) -> None: ...
+
+
+class NoProgress:
+    def update(self, stage: str, done: int, total: int) -> None:
+        pass
+
+
+@dataclass
+class Plan:
+    loaded: list[LoadedFile] = field(default_factory=list)
+    unchanged: set[str] = field(default_factory=set)
+    failures: list[IngestFailure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_all(found: Sequence[FoundFile], known: dict[str, FileRecord], opts: IngestOptions,
+              progress: Progress) -> Plan:
+    plan = Plan()
+    max_bytes = int(opts.max_file_mb * 2**20)
+    for i, f in enumerate(found, start=1):
+        try:
+            data = read_source(f.path, f.source, max_bytes=max_bytes)
+            if f.source in known and known[f.source].sha256 == hashlib.sha256(data).hexdigest():
+                plan.unchanged.add(f.source)
+            else:
+                loaded = parse_source(data, f.path.suffix, f.source, opts.jsonl)
+                plan.loaded.append(loaded)
+                plan.warnings.extend(f"{f.source}: {w}" for w in loaded.warnings)
+        except IngestError as exc:
+            plan.failures.append(IngestFailure(f.source, exc.reason))
+        progress.update("load", i, len(found))
+    return plan
+
+
+def chunk_all(loaded: Sequence[LoadedFile], opts: IngestOptions, progress: Progress,
+               warnings: list[str]) -> dict[str, list[Chunk]]:
+    chunker = Chunker(opts.chunking())
+    out: dict[str, list[Chunk]] = {}
+    seen: set[str] = set()
+    for i, f in enumerate(loaded, start=1):
+        chunks = []
+        for c in chunker.chunk(f.pages):
+            if c.id in seen:
+                warnings.append(f"{c.span.source}: duplicate chunk skipped")
+                continue
+            seen.add(c.id)
+            chunks.append(c)
+        out[f.source] = chunks
+        progress.update("chunk", i, len(loaded))
+    return out
+
+
+def embed(embedder: Embedder, chunks: Sequence[Chunk], batch: int, progress: Progress) -> np.ndarray:
+    """Embed in length order (less padding per batch), report progress, return rows in chunk order."""
+    order = sorted(range(len(chunks)), key=lambda i: len(chunks[i].text))
+    out = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
+    step = max(batch * 16, 256)  # outer slices only report progress; the model batches inside each
+    for start in range(0, len(order), step):
+        rows = order[start:start + step]
+        out[rows] = embedder.embed_documents([chunks[i].text for i in rows])
+        progress.update("embed", min(start + step, len(order)), len(order))
+    return out
+
+
+def require_something(paths: Sequence[str | Path], found: Sequence[FoundFile], plan: Plan,
+                       opts: IngestOptions) -> None:
+    """Nothing found, or every file failed: an error naming the paths (the index is not touched)."""
+    if plan.loaded or plan.unchanged:
+        return
+    where = ", ".join(str(p) for p in paths) or "(no paths)"
+    if not found and plan.failures and all(f.reason == MISSING for f in plan.failures):
+        raise NothingToIngestError(", ".join(f.source for f in plan.failures), f"{MISSING}; nothing to ingest")
+    if plan.failures:
+        first = "; ".join(f"{f.source}: {f.reason}" for f in plan.failures[:3])
+        more = f" (+{len(plan.failures) - 3} more)" if len(plan.failures) > 3 else ""
+        raise NothingToIngestError(where, f"nothing could be ingested: {first}{more}")
+    filters = " or matched by --include/--exclude" if opts.include or opts.exclude else ""
+    raise NothingToIngestError(where, f"nothing to ingest: no files found (hidden files are skipped{filters}); "
+                                      f"supported: {', '.join(sorted(LOADERS))}")
