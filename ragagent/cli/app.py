@@ -104,7 +104,7 @@ def usage_error(message: str, param_hint: str) -> typer.BadParameter:
 
 def _usage_line(exc: click_errors.UsageError) -> NoReturn:
     command = exc.ctx.command_path if exc.ctx is not None else "ragagent"
-    message = exc.format_message().rstrip(".")
+    message = exc.format_message().rstrip(".").replace("Value error, ", "")
     fail(f"{message[:1].lower()}{message[1:]} (see `{command} --help`)", EXIT_USAGE)
     raise SystemExit(EXIT_USAGE)
 

@@ -57,8 +57,11 @@ def ingest(
         include=tuple(include or ()), exclude=tuple(exclude or ()), max_file_mb=max_file_mb,
         prune=prune, strict=strict, rebuild=rebuild,
     )
-    with RichProgress.create(err_console) as bars:
-        report = ingest_paths(paths or [], index, options=options, progress=RichProgress(bars))
+    if err_console.is_terminal:
+        with RichProgress.create(err_console) as bars:
+            report = ingest_paths(paths or [], index, options=options, progress=RichProgress(bars))
+    else:  # no progress bars in logs and pipes
+        report = ingest_paths(paths or [], index, options=options)
     for line in report_lines(report):
         console.print(line)
     for line in diagnostic_lines(report):

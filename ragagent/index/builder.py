@@ -98,8 +98,8 @@ def ingest_paths(
         if opts.strict and plan.failures:
             raise IngestAbortedError([(f.source, f.reason) for f in plan.failures])
         if renames:
-            plan.warnings.insert(0, f"index root is now {naming.root}: {len(known)} stored file names were "
-                                    "rewritten relative to it")
+            plan.warnings.insert(0, f"index root is now {naming.root}: the names of {len(renames)} stored "
+                                    "file(s) were rewritten relative to it")
         return _apply(directory, previous, opts, found, plan, embedder, sink, started, naming, renames)
 
 

@@ -44,7 +44,7 @@ def test_ingesting_a_second_directory_adds_instead_of_replacing(tmp_path: Path) 
     result = runner.invoke(app, ["ingest", str(tmp_path / "d2"), "--index", idx])
     assert result.exit_code == EXIT_OK, result.output
     assert "1 added, 0 changed" in result.stdout
-    assert "stored file names were rewritten" in result.stderr  # the root widened: a diagnostic
+    assert "stored file(s) were rewritten" in result.stderr  # the root widened: a diagnostic
     sources = _sources(tmp_path / "i")
     assert set(sources) == {"d1/report.txt", "d2/report.txt"}
     hits = runner.invoke(app, ["search", "apples", "--index", idx, "--mode", "sparse", "--json"])
