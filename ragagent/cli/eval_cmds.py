@@ -14,7 +14,7 @@ from ragagent.cli.app import DEFAULT_INDEX, IndexOption, console, err_console, o
 from ragagent.cli.ask_cmds import ConfigOption, LlmOption, build_agent, settings_from
 from ragagent.cli.render import print_table
 from ragagent.errors import ConfigError
-from ragagent.index.index import Fusion
+from ragagent.retriever import Fusion
 
 eval_app = typer.Typer(help="Evaluate retrieval (BEIR), RAG answers, or PAL on GSM8K.", no_args_is_help=True)
 

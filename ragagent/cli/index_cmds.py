@@ -12,8 +12,8 @@ from ragagent.cli.app import DEFAULT_INDEX, EXIT_PARTIAL, IndexOption, app, cons
 from ragagent.cli.render import RichProgress, diagnostic_lines, hit_to_json, hits_table, info_lines, report_lines
 from ragagent.index import Index, IngestOptions, SearchOptions, ingest_paths
 from ragagent.index.dense import DenseKind
-from ragagent.index.index import Fusion
 from ragagent.index.sparse import Bm25Engine
+from ragagent.retriever import Fusion
 from ragagent.types import SearchMode
 
 PathsArgument = Annotated[
