@@ -42,8 +42,8 @@ DEBUG_FLAG = "--debug"
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
-    """Print one error line on stderr and return the Exit to raise."""
-    err_console.print(f"[bold red]error:[/] {escape(message)}")
+    """Print one error line on stderr (a multi-line message is joined) and return the Exit to raise."""
+    err_console.print(f"[bold red]error:[/] {escape(' '.join(message.split()))}")
     return typer.Exit(code)
 
 

@@ -155,3 +155,22 @@ def test_tables_never_cut_headers() -> None:
     print_table(Console(width=80, file=buffer), table)
     text = buffer.getvalue()
     assert all(h in text for h in headers) and "…" not in text
+
+
+def test_a_multi_line_error_is_printed_as_one_line(monkeypatch: pytest.MonkeyPatch, index_dir: Path) -> None:
+    from ragagent.errors import LLMError
+
+    def build(settings: Settings) -> Any:
+        raise LLMError("the server said:\nsomething long\n  on several lines")
+
+    monkeypatch.setattr("ragagent.cli.ask_cmds.build_agent", build)
+    result = runner.invoke(app, ["ask", "q", "--index", str(index_dir)])
+    assert result.exit_code == EXIT_ERROR
+    assert result.stderr == "error: the server said: something long on several lines\n"
+
+
+def test_an_unexpected_bug_is_one_line_pointing_at_debug(monkeypatch: pytest.MonkeyPatch, index_dir: Path) -> None:
+    monkeypatch.setattr("ragagent.cli.ask_cmds.build_agent", lambda settings: {}["missing"])
+    result = runner.invoke(app, ["ask", "q", "--index", str(index_dir)])
+    assert result.exit_code == EXIT_ERROR and "Traceback" not in result.output
+    assert result.stderr.startswith("error: unexpected KeyError") and "--debug" in result.stderr
