@@ -57,13 +57,13 @@ class SourceNaming:
 
 
 def infer_legacy_root(directory: Path, known: Mapping[str, object], found: Sequence[FoundFile]) -> Path:
-    """The root of a pre-root index: the first base under which every stored file exists.
+    """The root of a pre-root index: the deepest base (or ancestor of one) under which every stored file exists.
 
     Format-1 indexes stored names relative to whatever path was given, without recording it; the paths
     of this ingest are the only clue. When none of them holds all the stored files, the index must be
     rebuilt (the error says how).
     """
-    for base in dict.fromkeys(f.base for f in found):
+    for base in dict.fromkeys(p for f in found for p in (f.base, *f.base.parents)):
         if all((base / source).is_file() for source in known):
             return base
     raise LegacyIndexError(

@@ -106,6 +106,18 @@ def test_format_1_index_is_migrated_when_its_files_are_found(tmp_path: Path) -> 
     assert manifest.format_version == 2 and manifest.root == str(root.resolve()) and manifest.sources == ("a.txt",)
 
 
+def test_format_1_index_is_migrated_from_a_subdirectory(tmp_path: Path) -> None:
+    root = tmp_path / "docs"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text("alpha")
+    (root / "sub" / "b.txt").write_text("beta")
+    ingest_paths([root], tmp_path / "i", embedder=HashEmbedder())
+    _make_format_1(tmp_path / "i")
+    report = ingest_paths([root / "sub"], tmp_path / "i", embedder=HashEmbedder())
+    assert report.files_unchanged == 1 and report.files_added == ()
+    assert set(_stored(tmp_path / "i")) == {"a.txt", "sub/b.txt"}
+
+
 def test_format_1_index_with_unfindable_files_asks_for_a_rebuild(tmp_path: Path) -> None:
     root, other = tmp_path / "docs", tmp_path / "other"
     root.mkdir()
