@@ -43,7 +43,9 @@ DEBUG_FLAG = "--debug"
 
 def fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
     """Print one error line on stderr (a multi-line message is joined) and return the Exit to raise."""
-    err_console.print(f"[bold red]error:[/] {escape(' '.join(message.split()))}")
+    from ragagent.cli.render import visible  # errors may quote model output: no control characters
+
+    err_console.print(f"[bold red]error:[/] {escape(visible(' '.join(message.split())))}")
     return typer.Exit(code)
 
 

@@ -174,3 +174,11 @@ def test_an_unexpected_bug_is_one_line_pointing_at_debug(monkeypatch: pytest.Mon
     result = runner.invoke(app, ["ask", "q", "--index", str(index_dir)])
     assert result.exit_code == EXIT_ERROR and "Traceback" not in result.output
     assert result.stderr.startswith("error: unexpected KeyError") and "--debug" in result.stderr
+
+
+def test_show_code_escapes_control_characters(monkeypatch: pytest.MonkeyPatch, index_dir: Path) -> None:
+    program = 'def solution():\n    return "\x1b]52;c;aGk=\x07"\n'
+    _agent(monkeypatch, index_dir, [program], ExecResult(value=1))
+    result = runner.invoke(app, ["ask", "Give one.", "--index", str(index_dir), "--mode", "pal", "--show-code"])
+    assert result.exit_code == EXIT_OK
+    assert '    return "\\x1b]52;c;aGk=\\x07"\n' in result.stdout and "\x1b" not in result.stdout
