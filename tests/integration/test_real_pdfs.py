@@ -61,7 +61,8 @@ def test_every_stored_chunk_rebuilds_from_its_page(pdf_index: Path) -> None:
 def test_scifact_records_ingest_with_record_ids(tmp_path: Path) -> None:
     corpus = shared_data("scifact", "corpus.jsonl")
     subset = tmp_path / "scifact-60.jsonl"
-    subset.write_text("".join(line for line, _ in zip(corpus.open(encoding="utf-8"), range(60), strict=False)))
+    with corpus.open(encoding="utf-8") as lines:
+        subset.write_text("".join(line for line, _ in zip(lines, range(60), strict=False)))
     report = ingest_paths([subset], tmp_path / "idx")
     assert report.failures == () and report.chunks_total >= 60
     first = json.loads(subset.read_text().splitlines()[0])
