@@ -30,6 +30,8 @@ from ragagent.errors import (
     ToolError,
 )
 from ragagent.index import Index, IngestOptions, IngestReport, SearchOptions, ingest_paths
+from ragagent.rag.citations import CitationVerifier
+from ragagent.rag.support import Support, SupportChecker
 from ragagent.streaming import AnswerStream
 from ragagent.types import Answer, Chunk, Citation, Hit, RetrieverScore, Span, Step, Usage
 
@@ -42,6 +44,7 @@ __all__ = [
     "AnswerStream",
     "Chunk",
     "Citation",
+    "CitationVerifier",
     "ConfigError",
     "Embedder",
     "EmbeddingMismatchError",
@@ -68,6 +71,8 @@ __all__ = [
     "Settings",
     "Span",
     "Step",
+    "Support",
+    "SupportChecker",
     "ToolError",
     "Usage",
     "__version__",

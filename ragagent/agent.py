@@ -21,6 +21,8 @@ from ragagent.index import Index
 from ragagent.llm.base import LLM
 from ragagent.rag.answer import RagRun
 from ragagent.rag.citations import CitationVerifier
+from ragagent.rag.judges import index_rarity, make_checker
+from ragagent.rag.support import SupportChecker
 from ragagent.router import Route, route, route_with_model
 from ragagent.streaming import AnswerStream
 from ragagent.types import Answer, Step
@@ -43,7 +45,7 @@ class Agent:
         self.settings = settings or Settings()
         self.index = index if isinstance(index, Index) else Index.open(index)
         self.llm = self._load_llm(llm)
-        self.verifier = CitationVerifier()
+        self.verifier = CitationVerifier(self._checker())
         self._executor = executor
         self.tools = tuple(tools)
 
@@ -55,6 +57,13 @@ class Agent:
         s = self.settings
         return load_llm(llm or s.llm, settings=s.generation(), base_url=s.base_url, timeout_s=s.timeout_s,
                         max_retries=s.max_retries, n_ctx=s.n_ctx)
+
+    def _checker(self) -> SupportChecker:
+        """The citation checker chosen by ``settings.verify_with``, wired to this index and model."""
+        kind = self.settings.verify_with
+        return make_checker(kind, rarity=index_rarity(self.index),
+                            embedder=self.index.embedder if kind == "embedding" else None,
+                            llm=self.llm if kind == "llm" else None)
 
     @property
     def executor(self) -> Executor:

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     max_steps: int = Field(6, ge=1, le=50)
     route_with_model: bool = False  # auto mode: ask the model when the rules fall through to rag
     react_search_first: bool = True  # ReAct step 1 searches for the question (helps small base models)
+    verify_with: Literal["lexical", "embedding", "llm"] = "lexical"  # how citations are checked (rag.judges)
 
     def generation(self) -> GenerationSettings:
         return GenerationSettings(temperature=self.temperature, top_p=self.top_p, top_k=self.top_k,

@@ -82,9 +82,17 @@ class Hit:
         return next((c for c in self.components if c.retriever == retriever), None)
 
 
+Verdict = Literal["supported", "contradicted", "not-supported"]
+Abstention = Literal["no_relevant_passages", "model_declined", "no_answer"]
+
+
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """A ``[n]`` marker in an answer, resolved to a chunk and checked against it."""
+    """A ``[n]`` marker in an answer, resolved to a chunk and checked against it.
+
+    ``start``/``end`` locate the chunk in its source; ``quote`` is the evidence window the claim was
+    judged against, ``chunk.text[quote_start:quote_end]``. An unverified citation says why in ``reason``.
+    """
 
     n: int
     chunk_id: str
@@ -97,6 +105,10 @@ class Citation:
     support: float = 0.0
     claim: str = ""
     origin: Literal["model", "attributed"] = "model"  # attributed = added by ragagent to an uncited sentence
+    verdict: Verdict = "not-supported"
+    reason: str | None = None
+    quote_start: int = 0
+    quote_end: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +152,14 @@ class Answer:
     usage: Usage = field(default_factory=Usage)
     timings: Mapping[str, float] = field(default_factory=dict)
     route_reason: str | None = None
-    answered: bool = True  # False when the documents do not contain the answer
+    answered: bool = True  # False when the documents do not contain the answer (``abstention`` says how)
     complete: bool = True  # False for a best-effort answer (e.g. ReAct hit max_steps)
     code: str | None = None
     value: JSONValue = None
     stdout: str | None = None
+    # Set where the decision is made: no passage was relevant, the model declined (its reply is the
+    # prompt's "not in the documents" answer), or no answer was produced (e.g. the ReAct fallback).
+    abstention: Abstention | None = None
 
     def to_dict(self) -> dict[str, JSONValue]:
         """Plain JSON-ready dict (hits carry their chunk text and provenance)."""

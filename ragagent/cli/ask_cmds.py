@@ -28,6 +28,9 @@ from ragagent.types import Answer
 LlmOption = Annotated[str | None, typer.Option("--llm", help="Model spec: local, llamacpp:PATH, openai:MODEL, "
                                                "anthropic:MODEL, ollama:MODEL, openai-compatible:MODEL@URL.")]
 ModeOption = Annotated[AskMode, typer.Option("--mode", "-m", help="auto, rag, pal or react.")]
+VerifyWithOption = Annotated[str | None, typer.Option(
+    "--verify-with", help="How citations are checked: lexical (default), embedding (plus the index's embedder) "
+    "or llm (the model judges each claim).")]
 ConfigOption = Annotated[Path | None, typer.Option("--config", envvar="RAGAGENT_CONFIG", help="TOML settings file.")]
 
 
@@ -65,6 +68,7 @@ def ask(
     stream: Annotated[bool, typer.Option("--stream", help="Stream tokens as they are generated.")] = False,
     show_code: Annotated[bool, typer.Option("--show-code", help="PAL: print the program that ran.")] = False,
     trace: Annotated[bool, typer.Option("--trace", help="Print the reasoning trace (ReAct/PAL steps).")] = False,
+    verify_with: VerifyWithOption = None,
 ) -> None:
     """Answer a question from the index, with verified citations.
 
@@ -74,7 +78,8 @@ def ask(
     With --json the answer is printed either way, with "status": ok, failed or partial.
     """
     settings = settings_from(index, config, llm=llm, k=k, temperature=temperature, top_p=top_p, top_k=top_k,
-                             max_tokens=max_tokens, repeat_penalty=repeat_penalty, seed=seed, base_url=base_url)
+                             max_tokens=max_tokens, repeat_penalty=repeat_penalty, seed=seed, base_url=base_url,
+                             verify_with=verify_with)
     agent = build_agent(settings)
     run = agent.stream(question, mode, on_step=_print_step if trace and not as_json else None)
     if stream and not as_json:

@@ -1,4 +1,4 @@
-"""``ragagent eval retrieval | rag | pal``: quality numbers from the command line."""
+"""``ragagent eval retrieval | rag | pal | citations``: quality numbers from the command line."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ import typer
 from rich.table import Table
 
 from ragagent.cli.app import DEFAULT_INDEX, IndexOption, console, err_console, one_line_errors, usage_error
-from ragagent.cli.ask_cmds import ConfigOption, LlmOption, build_agent, settings_from
+from ragagent.cli.ask_cmds import ConfigOption, LlmOption, VerifyWithOption, build_agent, settings_from
 from ragagent.cli.render import print_table
 from ragagent.errors import ConfigError
 from ragagent.retriever import Fusion
 
-eval_app = typer.Typer(help="Evaluate retrieval (BEIR), RAG answers, or PAL on GSM8K.", no_args_is_help=True)
+eval_app = typer.Typer(help="Evaluate retrieval (BEIR), RAG answers, PAL on GSM8K, or citation checking.",
+                       no_args_is_help=True)
 
 
 def _read_jsonl(path: Path, limit: int | None) -> list[dict[str, Any]]:
@@ -124,3 +125,50 @@ def pal(
     result = evaluate_pal(_read_jsonl(file, limit), model, limit=limit)
     summary = {"n": result.n, "correct": result.correct, "accuracy": result.accuracy}
     typer.echo(json.dumps(summary, indent=2)) if as_json else print_table(console, _table([summary]))
+
+
+@eval_app.command("citations")
+@one_line_errors
+def citations(
+    file: Annotated[Path, typer.Argument(help="JSONL rows {claim, passage, label[, kind]}; label 'supported' or not.")],
+    verify_with: VerifyWithOption = None,
+    index: Annotated[Path | None, typer.Option("--index", help="Take term rarity and the embedder from this index "
+                                               "(default: rarity from the file's passages).")] = None,
+    llm: LlmOption = None,
+    config: ConfigOption = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N rows.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Verified rate per label and per kind, and the precision/recall of "verified"."""
+    from ragagent.evaluation.citations import evaluate_citations, read_labelled, report_rows
+    from ragagent.rag.judges import index_rarity, make_checker
+    from ragagent.rag.support import CorpusRarity, Rarity
+
+    rows = read_labelled(file, limit)
+    settings = settings_from(index or DEFAULT_INDEX, config, llm=llm, verify_with=verify_with)
+    kind = settings.verify_with
+    rarity: Rarity | None = CorpusRarity.from_texts(dict.fromkeys(r.passage for r in rows))
+    embedder, model = None, None
+    if index is not None:
+        from ragagent.index import Index
+
+        opened = Index.open(index)
+        rarity = index_rarity(opened)
+        embedder = opened.embedder if kind == "embedding" else None
+    elif kind == "embedding":
+        from ragagent.embeddings import SentenceTransformerEmbedder
+
+        embedder = SentenceTransformerEmbedder()
+    if kind == "llm":
+        from ragagent.llm import load_llm
+
+        model = load_llm(settings.llm, settings=settings.generation(), base_url=settings.base_url,
+                         timeout_s=settings.timeout_s, max_retries=settings.max_retries, n_ctx=settings.n_ctx)
+    report = evaluate_citations(rows, make_checker(kind, rarity=rarity, embedder=embedder, llm=model))
+    summary = {"checker": kind, "n": report.n, "precision": report.precision, "recall": report.recall}
+    if as_json:
+        typer.echo(json.dumps({**summary, "groups": report_rows(report)}, indent=2))
+        return
+    print_table(console, _table(report_rows(report)))
+    console.print(f"checker {kind}: {report.n} claims; precision of verified {report.precision:.3f}, "
+                  f"recall {report.recall:.3f}")

@@ -8,6 +8,7 @@ stored chunk texts on open.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, Protocol
@@ -69,6 +70,14 @@ class Bm25sIndex:
         scores = self._model.get_scores_from_ids(ids)  # type: ignore[attr-defined]
         return _top_k(np.asarray(scores, dtype=np.float32), k)
 
+    def document_frequency(self, token: str) -> int:
+        """In how many documents ``token`` occurs (0 if never): the score matrix has one column per token."""
+        token_id = self._model.vocab_dict.get(token) if token else None  # type: ignore[attr-defined]
+        if token_id is None:
+            return 0
+        indptr = self._model.scores["indptr"]  # type: ignore[attr-defined]
+        return int(indptr[token_id + 1] - indptr[token_id]) if token_id + 1 < len(indptr) else 0
+
     def save(self, directory: Path) -> None:
         self._model.save(str(directory), show_progress=False)  # type: ignore[attr-defined]
 
@@ -90,12 +99,17 @@ class RankBm25Index:
         from rank_bm25 import BM25Okapi
 
         self.size = len(corpus_tokens)
+        self._df = Counter(t for tokens in corpus_tokens for t in set(tokens))
         self._model = BM25Okapi([list(t) for t in corpus_tokens], k1=BM25_K1, b=BM25_B) if self.size else None
 
     def search(self, query_tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
         if self._model is None or not query_tokens:
             return []
         return _top_k(np.asarray(self._model.get_scores(list(query_tokens)), dtype=np.float32), k)
+
+
+    def document_frequency(self, token: str) -> int:
+        return self._df.get(token, 0)
 
 
 def check_engine(engine: str) -> Bm25Engine:

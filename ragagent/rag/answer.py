@@ -6,19 +6,21 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ragagent.index import Index
 from ragagent.llm.base import LLM, GenerationSettings, TokenCounter, context_window_of, estimate_tokens
-from ragagent.rag.citations import CitationVerifier
+from ragagent.rag.citations import CitationVerifier, strip_markers
 from ragagent.rag.prompt import NOT_IN_DOCUMENTS, STOP, build_prompt
 from ragagent.streaming import AnswerStream, SentenceStream
-from ragagent.types import Answer, Chunk, Citation, Hit, SearchMode, Usage
+from ragagent.types import Abstention, Answer, Chunk, Citation, Hit, SearchMode, Usage
 
 MIN_DENSE_SIMILARITY = 0.25
 MIN_TERM_COVERAGE = 0.5
+_FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,7 @@ class RagRun:
         relevant = relevant_hits(self.index, self.question, hits, self.options)
         if not relevant:
             self._answer = Answer(self.question, NOT_IN_DOCUMENTS, "rag", hits=tuple(hits), answered=False,
+                                  abstention="no_relevant_passages",
                                   timings={"retrieve_s": retrieved - started, "total_s": retrieved - started})
             yield NOT_IN_DOCUMENTS
             return
@@ -87,25 +90,40 @@ class RagRun:
         generated = time.perf_counter()
         raw, text = "".join(pieces).strip(), stream.text
         usage = Usage(count(packed.text), count(raw), 1)
-        citations = self.verifier.verify(raw, passages)
-        if self.options.attribute:
-            first: dict[int, Citation] = {}  # as attribute() over the whole text: the first per passage
-            for sentence in stream.finished:
-                for cite in self.verifier.attribute(sentence, passages)[1]:
-                    first.setdefault(cite.n, cite)
-            citations = merge_citations(citations, tuple(first.values()))
+        abstention = abstention_of(raw)
+        citations: tuple[Citation, ...] = ()
+        if abstention is None:
+            citations = self.verifier.verify(raw, passages)
+            if self.options.attribute:
+                first: dict[int, Citation] = {}  # as attribute() over the whole text: the first per passage
+                for sentence in stream.finished:
+                    for cite in self.verifier.attribute(sentence, passages)[1]:
+                        first.setdefault(cite.n, cite)
+                citations = merge_citations(citations, tuple(first.values()))
         self._answer = Answer(
             question=self.question, text=text, mode="rag", citations=citations, hits=packed.shown, usage=usage,
-            answered=NOT_IN_DOCUMENTS.rstrip(".").lower() not in text.lower(),
+            answered=abstention is None, abstention=abstention,
             timings={"retrieve_s": retrieved - started, "generate_s": generated - retrieved,
                      "verify_s": time.perf_counter() - generated, "total_s": time.perf_counter() - started},
         )
-
 
     def _finisher(self, passages: Sequence[Chunk]) -> Callable[[str], str]:
         if not self.options.attribute:
             return lambda sentence: " ".join(sentence.split())
         return lambda sentence: self.verifier.attribute(sentence, passages)[0]
+
+
+def abstention_of(reply: str) -> Abstention | None:
+    """How a model reply abstains, decided from its form: empty, or its first sentence *is* the prompt's
+    "not in the documents" answer (markers and case aside) — never a search for words inside an answer."""
+    first = _FIRST_SENTENCE.split(strip_markers(reply).strip(), maxsplit=1)[0]
+    if not first:
+        return "no_answer"
+    return "model_declined" if _normalise(first) == _normalise(NOT_IN_DOCUMENTS) else None
+
+
+def _normalise(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def merge_citations(cited: tuple[Citation, ...], attributed: tuple[Citation, ...]) -> tuple[Citation, ...]:
@@ -122,4 +140,4 @@ def answer_rag(question: str, index: Index, llm: LLM, *, settings: GenerationSet
     return AnswerStream(iter(run), run.result).answer
 
 
-__all__ = ["RagOptions", "RagRun", "answer_rag", "relevant_hits"]
+__all__ = ["RagOptions", "RagRun", "abstention_of", "answer_rag", "relevant_hits"]

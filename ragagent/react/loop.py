@@ -20,13 +20,12 @@ from dataclasses import replace
 
 from ragagent.errors import ConfigError
 from ragagent.llm.base import LLM, Completion, GenerationSettings, TokenCounter, context_window_of, estimate_tokens
-from ragagent.rag.answer import merge_citations
+from ragagent.rag.answer import abstention_of, merge_citations
 from ragagent.rag.citations import CitationVerifier
-from ragagent.rag.prompt import NOT_IN_DOCUMENTS
 from ragagent.react.parse import ParsedStep, ParseError, parse_step
 from ragagent.react.prompt import FINAL_STOP, STOP, Turn, render_prompt
 from ragagent.tools import Tool, Toolbox, ToolResult, finish_tool
-from ragagent.types import Answer, Hit, JSONValue, Step, Usage
+from ragagent.types import Abstention, Answer, Citation, Hit, JSONValue, Step, Usage
 
 StepCallback = Callable[[Step], None]
 MAX_OBSERVATION_CHARS = 2000
@@ -111,24 +110,29 @@ class ReactRun:
 
     def _best_effort(self, reason: str, started: float) -> Answer:
         step_started = time.perf_counter()
-        text = close_finish(self._complete(FINAL_STOP, suffix=LAST_CHANCE).text) or NO_ANSWER
+        text = close_finish(self._complete(FINAL_STOP, suffix=LAST_CHANCE).text)
+        abstention: Abstention | None = None if text else "no_answer"  # decided here: the model gave nothing
+        text = text or NO_ANSWER
         args: Mapping[str, JSONValue] = {"answer": text}
         self._record(Turn(f"Thought:{LAST_CHANCE}{text}]", text),
                      Step(LAST_CHANCE.split("\n")[0].strip(), "finish", args, text, reason), step_started)
-        return self._final(text, started, complete=False)
+        return self._final(text, started, complete=False, abstention=abstention)
 
-    def _final(self, text: str, started: float, *, complete: bool) -> Answer:
+    def _final(self, text: str, started: float, *, complete: bool, abstention: Abstention | None = None) -> Answer:
         verify_started = time.perf_counter()
         passages = numbered(self.shown)
         chunks = [h.chunk for h in passages]
-        citations = self.verifier.verify(text, chunks)
-        text, attributed = self.verifier.attribute(text, chunks)  # labelled origin="attributed", as in RAG
-        citations = merge_citations(citations, attributed)
+        abstention = abstention if abstention is not None else abstention_of(text)
+        citations: tuple[Citation, ...] = ()
+        if abstention is None:
+            citations = self.verifier.verify(text, chunks)
+            text, attributed = self.verifier.attribute(text, chunks)  # labelled origin="attributed", as in RAG
+            citations = merge_citations(citations, attributed)
         ended = time.perf_counter()
         timings = {**self.timings, "verify_s": ended - verify_started, "total_s": ended - started}
         return Answer(question=self.question, text=text, mode="react", citations=citations, hits=tuple(passages),
-                      steps=tuple(self.steps), usage=self.usage, timings=timings, answered=answered(text),
-                      complete=complete)
+                      steps=tuple(self.steps), usage=self.usage, timings=timings, answered=abstention is None,
+                      complete=complete, abstention=abstention)
 
 
 def run_react(question: str, llm: LLM, tools: Sequence[Tool], *, settings: GenerationSettings | None = None,
@@ -164,11 +168,6 @@ def close_finish(text: str) -> str:
             return text[:i].strip()
         depth += {"[": 1, "]": -1}.get(char, 0)
     return text.strip()
-
-
-def answered(text: str) -> bool:
-    """False for the fallback text and for "the documents do not say" answers (as in RAG mode)."""
-    return text != NO_ANSWER and NOT_IN_DOCUMENTS.rstrip(".").lower() not in text.lower()
 
 
 def _cap(text: str) -> str:

@@ -8,7 +8,6 @@ import pytest
 
 from ragagent import Agent, Settings
 from ragagent.index import Index, ingest_paths
-from ragagent.rag.citations import LEXICAL_SUPPORT_THRESHOLD, lexical_support, quotes_passage
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 CORPUS = Path(__file__).resolve().parents[2] / "examples" / "corpus"
@@ -31,9 +30,9 @@ def test_rag_answer_citations_point_at_shown_chunks(agent: Agent) -> None:
     for c in answer.citations:
         chunk = shown[c.chunk_id]  # every citation names a chunk that was shown to the model
         assert (c.source, c.start, c.end) == (chunk.span.source, chunk.span.start, chunk.span.end)
-        supported = lexical_support(c.claim, chunk.text) >= LEXICAL_SUPPORT_THRESHOLD or quotes_passage(
-            c.claim, chunk.text)
-        assert c.verified == supported
+        assert c.verified == agent.verifier.checker.check(c.claim, chunk.text).supported
+        assert chunk.text[c.quote_start:c.quote_end] == c.quote  # the quote is the evidence window, exactly
+        assert c.verified or c.reason  # an unverified citation says why
 
 
 def test_rag_declines_without_relevant_passages(agent: Agent) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ragagent.rag.citations import CitationVerifier, lexical_support, parse_claims, quotes_passage
+import ragagent
+from ragagent.rag.citations import CitationVerifier, parse_claims
+from ragagent.rag.support import Support
 from ragagent.types import Chunk, Span
 
 PASSAGES = [
@@ -14,18 +16,30 @@ PASSAGES = [
 ]
 
 
+def test_verifier_is_exported_and_constructible_without_arguments() -> None:
+    assert ragagent.CitationVerifier is CitationVerifier
+    assert CitationVerifier().verify("", PASSAGES) == ()
+
+
 def test_marker_forms() -> None:
     claims = parse_claims("Transformers date from 2017 [1]. PAL runs programs [2][3]. Both matter [1, 3]. Done [2;1].")
     assert [c.numbers for c in claims] == [(1,), (2, 3), (1, 3), (2, 1)]
     assert claims[0].text == "Transformers date from 2017 ."
 
 
-def test_supported_citation_is_verified_with_provenance() -> None:
+def test_supported_citation_is_verified_with_provenance_and_quote_offsets() -> None:
     cites = CitationVerifier().verify("The Transformer was introduced in 2017 by Vaswani [1].", PASSAGES)
     assert len(cites) == 1
     c = cites[0]
-    assert (c.n, c.chunk_id, c.source, c.verified) == (1, PASSAGES[0].id, "transformers.md", True)
-    assert (c.start, c.end) == (0, 80) and "2017" in c.quote and c.support >= 0.5
+    assert (c.n, c.chunk_id, c.source, c.verified, c.verdict, c.reason) == (
+        1, PASSAGES[0].id, "transformers.md", True, "supported", None)
+    assert (c.start, c.end) == (0, 80) and c.support >= 0.6
+    assert PASSAGES[0].text[c.quote_start:c.quote_end] == c.quote and "2017" in c.quote
+
+
+def test_wrong_year_is_unverified_with_its_reason() -> None:
+    c = CitationVerifier().verify("The Transformer was introduced in 2019 by Vaswani [1].", PASSAGES)[0]
+    assert not c.verified and c.verdict == "contradicted" and c.reason == "'2019' not in the cited passage"
 
 
 def test_out_of_range_numbers_are_dropped() -> None:
@@ -46,7 +60,7 @@ def test_duplicates_are_reported_once() -> None:
 
 def test_unsupported_sentence_is_marked_unverified() -> None:
     cites = CitationVerifier().verify("The Eiffel Tower is in Paris and opened in 1889 [2].", PASSAGES)
-    assert len(cites) == 1 and cites[0].n == 2 and cites[0].verified is False
+    assert len(cites) == 1 and cites[0].n == 2 and cites[0].verified is False and cites[0].reason
 
 
 def test_one_unsupported_use_makes_the_passage_unverified() -> None:
@@ -55,30 +69,22 @@ def test_one_unsupported_use_makes_the_passage_unverified() -> None:
     assert cites[0].verified is False and "Bananas" in cites[0].claim
 
 
+def test_a_bare_marker_marks_no_claim() -> None:
+    c = CitationVerifier().verify("[1]", PASSAGES)[0]
+    assert not c.verified and c.reason == "the citation marks no claim"
+
+
 def test_answer_without_citations_has_none() -> None:
     assert CitationVerifier().verify("Transformers were introduced in 2017.", PASSAGES) == ()
 
 
-def test_verbatim_quote_counts_as_support() -> None:
-    claim = 'The notes say "an interpreter runs it to get the answer" about this method.'
-    assert quotes_passage(claim, PASSAGES[1].text)
-    assert CitationVerifier().verify(claim + " [2]", PASSAGES)[0].verified
+def test_the_configured_checker_decides() -> None:
+    class Always:
+        def check(self, claim: str, evidence: str) -> Support:
+            return Support("supported", 0.9, None, 0, 3, evidence[:3])
 
-
-def test_lexical_support_ignores_stopwords_and_stems() -> None:
-    assert lexical_support("the programs are running", "a program runs") == 1.0
-    assert lexical_support("", "anything") == 0.0
-
-
-def test_embedding_fallback_can_verify() -> None:
-    from tests.fakes import HashEmbedder
-
-    class Same(HashEmbedder):
-        def embed_documents(self, texts):  # type: ignore[no-untyped-def]
-            return super().embed_documents(["same text"] * len(texts))
-
-    cites = CitationVerifier(Same()).verify("Completely different wording here [1].", PASSAGES)
-    assert cites[0].verified and cites[0].support >= 0.99
+    cites = CitationVerifier(Always()).verify("Completely different wording here [1].", PASSAGES)
+    assert cites[0].verified and cites[0].support == 0.9 and cites[0].quote == "The"
 
 
 def test_uncited_supported_sentence_is_attributed_and_labelled() -> None:
@@ -86,6 +92,11 @@ def test_uncited_supported_sentence_is_attributed_and_labelled() -> None:
         "The Transformer architecture was introduced in 2017. Bananas are yellow.", PASSAGES)
     assert text == "The Transformer architecture was introduced in 2017 [1]. Bananas are yellow."
     assert [(c.n, c.origin, c.verified) for c in cites] == [(1, "attributed", True)]
+
+
+def test_uncited_wrong_fact_is_not_attributed() -> None:
+    text, cites = CitationVerifier().attribute("The Transformer architecture was introduced in 2015.", PASSAGES)
+    assert text == "The Transformer architecture was introduced in 2015." and cites == ()
 
 
 def test_attribution_leaves_cited_sentences_alone() -> None:
