@@ -12,6 +12,9 @@ kind               label      claim
 ``number_changed`` not        the sentence with a number changed to one NOT in the passage
 ``negated``        not        the sentence with ``not`` after its first auxiliary ("was" → "was not")
 ``q_wrong``        not        "<question>: <another question's answer>" (not in the passage)
+``q_distractor``   not        "<question>: <another name that IS in the passage>" (HotpotQA; hard for
+                              any lexical check: reported, not a target)
+``unrelated``      not        a sentence of another document of the same dataset
 =================  =========  ======================================================================
 
 HotpotQA passages are the question's two supporting paragraphs (a paragraph break between them);
@@ -111,6 +114,9 @@ def scifact_rows(data: Path, rng: random.Random, limit: int) -> list[dict[str, A
                     "number_changed": next((v for s in order if (v := change_number(s, passage, rng))), None),
                     "negated": next((v for s in order if (v := negate(s))), None)}
         rows += [_row(v, passage, False, kind, source) for kind, v in variants.items() if v]
+        other = _sentences(rng.choice(docs)["text"])
+        if other and other[0] not in passage:
+            rows.append(_row(rng.choice(other), passage, False, "unrelated", source))
     return rows
 
 
@@ -134,8 +140,12 @@ def hotpot_rows(data: Path, rng: random.Random, limit: int) -> list[dict[str, An
             at = sentence.lower().index(answer.lower())
             rows.append(_row(sentence[:at] + wrong + sentence[at + len(answer):], passage, False, "swapped", source))
             rows.append(_row(f"{question}: {wrong}", passage, False, "q_wrong", source))
+        distractor = _distractor(answer, passage, rng)
+        other = _sentences(paragraphs[rng.choice(list(paragraphs))])
         for kind, variant in (("number_changed", change_number(sentence, passage, rng)),
-                              ("negated", negate(sentence))):
+                              ("negated", negate(sentence)),
+                              ("q_distractor", f"{question}: {distractor}" if distractor else None),
+                              ("unrelated", rng.choice(other) if other and other[0] not in passage else None)):
             if variant:
                 rows.append(_row(variant, passage, False, kind, source))
     return rows
@@ -150,6 +160,14 @@ def _wrong_answer(answer: str, answers: list[str], passage: str, rng: random.Ran
         if _absent(candidate, passage):
             return str(candidate)
     return None
+
+
+def _distractor(answer: str, passage: str, rng: random.Random) -> str | None:
+    """A capitalised name of the passage that shares no word with the answer."""
+    words = set(answer.lower().split())
+    names = sorted({m.group(1) for m in _NAME.finditer(passage)
+                    if len(m.group(1)) > 3 and not words & set(m.group(1).lower().split())})
+    return rng.choice(names) if names else None
 
 
 def _row(claim: str, passage: str, supported: bool, kind: str, source: str) -> dict[str, Any]:

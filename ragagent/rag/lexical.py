@@ -18,10 +18,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from ragagent.rag.support import Rarity, Support, Verdict, idf, is_rare, sentence_spans, unsupported, windows
+from ragagent.rag.support import (
+    Rarity,
+    Support,
+    Verdict,
+    idf,
+    is_rare,
+    is_uncommon,
+    sentence_spans,
+    unsupported,
+    windows,
+)
 from ragagent.rag.terms import Terms, read_terms, stem, stopwords
 
 MIN_COVERAGE = 0.6
@@ -68,15 +78,20 @@ class _Claim:
     terms: Terms
     answer: frozenset[str]  # words after the last "?" (empty when the claim asks nothing)
     asserted: frozenset[float]  # numbers that must be in the window
+    given: frozenset[str] = frozenset()  # the question's words: its names may be stated anywhere in the passage
 
     @classmethod
-    def read(cls, claim: str) -> _Claim:
+    def read(cls, claim: str, rarity: Rarity | None) -> _Claim:
         terms = read_terms(claim)
+        # A capitalised first word is a name when the collection rarely uses it ("Tamworth was ...", not "Patients").
+        uncommon = {w for w in terms.initials if is_uncommon(rarity, w)}
+        if uncommon:
+            terms = replace(terms, names=terms.names | uncommon)
         head, mark, tail = claim.rpartition("?")
         if not (mark and head.strip()):
             return cls(terms, frozenset(), terms.numbers)
         answer = read_terms(tail)
-        return cls(terms, answer.words, answer.numbers)
+        return cls(terms, answer.words, answer.numbers, read_terms(head).words)
 
 
 class LexicalChecker:
@@ -86,7 +101,7 @@ class LexicalChecker:
         self.rarity, self.min_coverage = rarity, min_coverage
 
     def check(self, claim: str, evidence: str) -> Support:
-        parsed = _Claim.read(claim)
+        parsed = _Claim.read(claim, self.rarity)
         terms = parsed.terms
         if not terms.words and not terms.numbers:
             return unsupported("the claim has no content words to check")
@@ -95,9 +110,9 @@ class LexicalChecker:
             return unsupported("the cited passage is empty")
         weights = {w: self._weight(w, terms) for w in terms.words}
         window = max((_merge(sentences[i:j]) for i, j in windows(len(sentences))),
-                     key=lambda w: (len(parsed.answer & w.words), len(parsed.asserted & w.numbers),
-                                    self._coverage(terms, weights, w, None) - _EXTRA_SENTENCE_PENALTY * w.size))
-        coverage = self._coverage(terms, weights, window, whole)
+                     key=lambda w: (len(parsed.answer & w.words), len(parsed.asserted & w.numbers) if parsed.given else 0,
+                                    self._coverage(parsed, weights, w, None) - _EXTRA_SENTENCE_PENALTY * w.size))
+        coverage = self._coverage(parsed, weights, window, whole)
         verdict, reason = self._judge(parsed, window, whole, coverage)
         score = round(coverage, 3) if verdict == "supported" else round(min(coverage, 0.49), 3)
         return Support(verdict, score, reason, window.start, window.end, evidence[window.start:window.end])
@@ -109,14 +124,16 @@ class LexicalChecker:
     def _rare(self, word: str) -> bool:
         return is_rare(self.rarity, word)
 
-    def _coverage(self, terms: Terms, weights: dict[str, float], window: _Window, whole: Terms | None) -> float:
-        """Weighted share of the claim's terms in the window; with ``whole``, names, rare terms and numbers
-        found elsewhere in the evidence count too (a passage names its subject once, then says "it")."""
+    def _coverage(self, claim: _Claim, weights: dict[str, float], window: _Window, whole: Terms | None) -> float:
+        """Weighted share of the claim's terms in the window. With ``whole``, the names, rare terms and
+        numbers of a question ("Who wrote X?: Y") count when stated anywhere in the evidence: they are what
+        is given, not what is claimed, and a passage names its subject once and then says "it"."""
+        terms = claim.terms
         found = 0.0
         for w in terms.words:
-            context = whole is not None and (w in terms.names or self._rare(w)) and _present(w, whole.words)
-            found += weights[w] if w in window.words or context else 0.0
-        numbers = window.numbers | (whole.numbers if whole is not None else frozenset())
+            given = whole is not None and w in claim.given and (w in terms.names or self._rare(w))
+            found += weights[w] if w in window.words or (given and _present(w, whole.words)) else 0.0
+        numbers = window.numbers | (whole.numbers if whole is not None and claim.given else frozenset())
         found += 2.0 * len(terms.numbers & numbers)
         return found / (sum(weights.values()) + 2.0 * len(terms.numbers))
 

@@ -110,6 +110,7 @@ class Rarity(Protocol):
 
 
 MIN_DOCUMENTS_FOR_RARITY = 100
+UNCOMMON_SHARE = 1 / 100  # a capitalised first word this rare is taken for a name
 RARE_SHARE = 1 / 2000  # rare: in at most 1 in 2,000 documents (so only collections of 2,000+ have rare terms;
 # in a smaller one a word of ordinary frequency is seen in one or two documents by chance)
 
@@ -127,6 +128,13 @@ def is_rare(rarity: Rarity | None, term: str) -> bool:
     if rarity is None:
         return False
     return 0 < rarity.document_frequency(term) <= rarity.documents * RARE_SHARE
+
+
+def is_uncommon(rarity: Rarity | None, term: str) -> bool:
+    """Never seen, or in fewer than :data:`UNCOMMON_SHARE` of the collection's documents (needs 100+)."""
+    if rarity is None or rarity.documents < MIN_DOCUMENTS_FOR_RARITY:
+        return False
+    return rarity.document_frequency(term) < rarity.documents * UNCOMMON_SHARE
 
 
 class CorpusRarity:
@@ -150,5 +158,5 @@ class CorpusRarity:
         return self._df.get(term, 0)
 
 
-__all__ = ["MAX_WINDOW_SENTENCES", "CorpusRarity", "Rarity", "Support", "SupportChecker", "Verdict", "idf", "is_rare",
+__all__ = ["MAX_WINDOW_SENTENCES", "CorpusRarity", "Rarity", "Support", "SupportChecker", "Verdict", "idf", "is_rare", "is_uncommon",
            "sentence_spans", "unsupported", "windows"]

@@ -80,6 +80,7 @@ class Terms:
     numbers: frozenset[float]
     units: frozenset[str]  # units written right after a number ("5 mg" → "mg")
     names: frozenset[str]  # stems of capitalised terms that are not merely sentence-initial
+    initials: frozenset[str]  # stems of other capitalised words that start a sentence ("Tamworth was ...")
     negations: tuple[frozenset[str], ...]  # per negation cue: the stems it scopes over
     order: tuple[str, ...]  # the content stems in text order (for display of missing terms)
     surface: dict[str, str]  # stem → first written form
@@ -111,6 +112,7 @@ def read_terms(text: str) -> Terms:
     numbers: list[float] = []
     units: set[str] = set()
     names: set[str] = set()
+    initials: set[str] = set()
     negations: list[frozenset[str]] = []
     surface: dict[str, str] = {}
     sentence_start = True
@@ -141,6 +143,8 @@ def read_terms(text: str) -> Terms:
             following = tokens[i + 1] if i + 1 < len(tokens) else ""
             if _is_name(token, sentence_start) or (sentence_start and token[0].isupper() and following[:1].isupper()):
                 names.add(s)
+            elif token[0].isupper():
+                initials.add(s)
         sentence_start = False
     for m in _COMPOUND.finditer(text):
         key = m.group(0).lower()
@@ -148,7 +152,8 @@ def read_terms(text: str) -> Terms:
         surface.setdefault(key, m.group(0))
         if any(c.isupper() for c in m.group(0)[1:]) or (m.group(0)[0].isupper() and text[:m.start()].strip()):
             names.add(key)
-    return Terms(frozenset(words), frozenset(numbers), frozenset(units), frozenset(names), tuple(negations),
+    return Terms(frozenset(words), frozenset(numbers), frozenset(units), frozenset(names),
+                 frozenset(initials - names), tuple(negations),
                  tuple(dict.fromkeys(words)), surface)
 
 
