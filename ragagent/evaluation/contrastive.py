@@ -140,7 +140,7 @@ def hotpot_rows(data: Path, rng: random.Random, limit: int) -> list[dict[str, An
             at = sentence.lower().index(answer.lower())
             rows.append(_row(sentence[:at] + wrong + sentence[at + len(answer):], passage, False, "swapped", source))
             rows.append(_row(f"{question}: {wrong}", passage, False, "q_wrong", source))
-        distractor = _distractor(answer, passage, rng)
+        distractor = _distractor(answer, question, passage, rng)
         other = _sentences(paragraphs[rng.choice(list(paragraphs))])
         for kind, variant in (("number_changed", change_number(sentence, passage, rng)),
                               ("negated", negate(sentence)),
@@ -162,9 +162,9 @@ def _wrong_answer(answer: str, answers: list[str], passage: str, rng: random.Ran
     return None
 
 
-def _distractor(answer: str, passage: str, rng: random.Random) -> str | None:
-    """A capitalised name of the passage that shares no word with the answer."""
-    words = set(answer.lower().split())
+def _distractor(answer: str, question: str, passage: str, rng: random.Random) -> str | None:
+    """A capitalised name of the passage that shares no word with the answer and is not in the question."""
+    words = set(answer.lower().split()) | set(re.findall(r"\w+", question.lower()))
     names = sorted({m.group(1) for m in _NAME.finditer(passage)
                     if len(m.group(1)) > 3 and not words & set(m.group(1).lower().split())})
     return rng.choice(names) if names else None

@@ -110,8 +110,7 @@ class LexicalChecker:
             return unsupported("the cited passage is empty")
         weights = {w: self._weight(w, terms) for w in terms.words}
         window = max((_merge(sentences[i:j]) for i, j in windows(len(sentences))),
-                     key=lambda w: (len(parsed.answer & w.words), len(parsed.asserted & w.numbers) if parsed.given else 0,
-                                    self._coverage(parsed, weights, w, None) - _EXTRA_SENTENCE_PENALTY * w.size))
+                     key=lambda w: self._alignment(parsed, weights, w))
         coverage = self._coverage(parsed, weights, window, whole)
         verdict, reason = self._judge(parsed, window, whole, coverage)
         score = round(coverage, 3) if verdict == "supported" else round(min(coverage, 0.49), 3)
@@ -124,15 +123,22 @@ class LexicalChecker:
     def _rare(self, word: str) -> bool:
         return is_rare(self.rarity, word)
 
+    def _alignment(self, claim: _Claim, weights: dict[str, float], window: _Window) -> tuple[int, int, float]:
+        """Windows holding an answer's words (then its numbers) first; then coverage, shorter on ties."""
+        numbers = len(claim.asserted & window.numbers) if claim.given else 0
+        coverage = self._coverage(claim, weights, window, None) - _EXTRA_SENTENCE_PENALTY * window.size
+        return len(claim.answer & window.words), numbers, coverage
+
     def _coverage(self, claim: _Claim, weights: dict[str, float], window: _Window, whole: Terms | None) -> float:
         """Weighted share of the claim's terms in the window. With ``whole``, the names, rare terms and
         numbers of a question ("Who wrote X?: Y") count when stated anywhere in the evidence: they are what
         is given, not what is claimed, and a passage names its subject once and then says "it"."""
         terms = claim.terms
         found = 0.0
+        context = whole.words if whole is not None else frozenset()
         for w in terms.words:
-            given = whole is not None and w in claim.given and (w in terms.names or self._rare(w))
-            found += weights[w] if w in window.words or (given and _present(w, whole.words)) else 0.0
+            given = w in claim.given and (w in terms.names or self._rare(w)) and _present(w, context)
+            found += weights[w] if w in window.words or given else 0.0
         numbers = window.numbers | (whole.numbers if whole is not None and claim.given else frozenset())
         found += 2.0 * len(terms.numbers & numbers)
         return found / (sum(weights.values()) + 2.0 * len(terms.numbers))

@@ -158,5 +158,5 @@ class CorpusRarity:
         return self._df.get(term, 0)
 
 
-__all__ = ["MAX_WINDOW_SENTENCES", "CorpusRarity", "Rarity", "Support", "SupportChecker", "Verdict", "idf", "is_rare", "is_uncommon",
-           "sentence_spans", "unsupported", "windows"]
+__all__ = ["MAX_WINDOW_SENTENCES", "CorpusRarity", "Rarity", "Support", "SupportChecker", "Verdict", "idf", "is_rare",
+           "is_uncommon", "sentence_spans", "unsupported", "windows"]

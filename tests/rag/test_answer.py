@@ -59,8 +59,29 @@ def test_irrelevant_question_does_not_call_the_model(index: Index) -> None:
 
 
 def test_model_saying_not_in_documents_is_recorded(index: Index) -> None:
-    answer = answer_rag("Who introduced the transformer?", index, ScriptedLLM([f" {NOT_IN_DOCUMENTS}"]))
-    assert answer.answered is False and answer.citations == ()
+    answer = answer_rag("Who introduced the transformer?", index, ScriptedLLM([f" {NOT_IN_DOCUMENTS} [1]"]))
+    assert answer.answered is False and answer.abstention == "model_declined" and answer.citations == ()
+
+
+def test_abstention_is_typed_where_it_is_decided(index: Index) -> None:
+    nothing = answer_rag("zebra migration patterns savanna", index, ScriptedLLM([]),
+                         options=RagOptions(min_dense_similarity=0.99))
+    assert nothing.abstention == "no_relevant_passages"
+    empty = answer_rag("Who introduced the transformer?", index, ScriptedLLM(["   "]))
+    assert empty.abstention == "no_answer" and not empty.answered
+    answered = answer_rag("Who introduced the transformer?", index, ScriptedLLM([
+        "Vaswani and colleagues introduced the Transformer architecture [1]. The documents do not say more."]))
+    assert answered.answered and answered.abstention is None  # an answer that mentions the phrase is an answer
+    assert answered.citations[0].verified
+
+
+def test_wrong_fact_is_unverified_with_its_reason(index: Index) -> None:
+    llm = ScriptedLLM([" The Transformer architecture was introduced in 2015 by Vaswani [1]."])
+    answer = answer_rag("When was the transformer architecture introduced?", index, llm)
+    c = answer.citations[0]
+    assert (c.verified, c.verdict, c.reason) == (False, "contradicted", "'2015' not in the cited passage")
+    chunk = next(h.chunk for h in answer.hits if h.chunk.id == c.chunk_id)
+    assert chunk.text[c.quote_start:c.quote_end] == c.quote and "2017" in c.quote
 
 
 def test_streaming_yields_the_text_then_the_answer(index: Index) -> None:

@@ -152,6 +152,7 @@ def test_empty_best_effort_answer_says_so() -> None:
     answer = run_react("What is 2 + 2?", ScriptedLLM([" Hmm.\nAction: calculator[2 + 2]", "]"]),
                        [calculator_tool()], max_steps=1)
     assert answer.text == NO_ANSWER and not answer.complete and not answer.answered
+    assert answer.abstention == "no_answer"
 
 
 @pytest.mark.parametrize(
@@ -165,7 +166,7 @@ def test_best_effort_text_ends_at_the_closing_bracket(completion: str, answer: s
 
 def test_documents_do_not_say_is_not_answered() -> None:
     answer = run_react("Who is the CEO?", ScriptedLLM([f" Nothing.\nAction: finish[{NOT_IN_DOCUMENTS}]"]), [])
-    assert answer.complete and not answer.answered
+    assert answer.complete and not answer.answered and answer.abstention == "model_declined"
 
 
 def test_calculator_call() -> None:
