@@ -81,3 +81,22 @@ def test_index_rarity_reads_the_bm25_document_frequencies(tmp_path: Path) -> Non
     assert rarity is not None and rarity.documents == 4
     assert (rarity.document_frequency("common"), rarity.document_frequency("homocysteine1"),
             rarity.document_frequency("absent")) == (4, 2, 0)
+
+
+def test_agent_wires_the_chosen_checker_to_its_index_and_model(tmp_path: Path) -> None:
+    from ragagent.agent import Agent
+    from ragagent.config import Settings
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("The Eiffel Tower was completed in 1889.")
+    ingest_paths([docs], tmp_path / "idx", embedder=HashEmbedder())
+    index = Index.open(tmp_path / "idx", embedder=HashEmbedder())
+    llm = ScriptedLLM([])
+    lexical = Agent(index, llm, settings=Settings()).verifier.checker
+    assert isinstance(lexical, LexicalChecker)
+    embedding = Agent(index, llm, settings=Settings(verify_with="embedding")).verifier.checker
+    assert isinstance(embedding, AllOf) and isinstance(embedding.checkers[1], EmbeddingChecker)
+    assert embedding.checkers[1].embedder is index.embedder  # the index's own embedder
+    judge = Agent(index, llm, settings=Settings(verify_with="llm")).verifier.checker
+    assert isinstance(judge, LlmJudgeChecker) and judge.llm is llm
