@@ -59,6 +59,15 @@ def _sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text) if 6 <= len(text[s:e].split()) <= 60]
 
 
+def _is_name(candidate: str) -> bool:
+    """A plausible name: no function word ("Such", "Among"), not a section label ("PATIENTS", "DESIGN")."""
+    from ragagent.rag.terms import stopwords
+
+    words = candidate.split()
+    return not any(w.lower() in stopwords() for w in words) and not any(
+        w.isupper() and len(w) > 4 and w.isalpha() for w in words)
+
+
 def _absent(term: str, passage: str) -> bool:
     return term.lower() not in passage.lower()
 
@@ -88,7 +97,7 @@ def change_number(sentence: str, passage: str, rng: random.Random) -> str | None
 
 def swap_name(sentence: str, passage: str, names: list[str], rng: random.Random) -> str | None:
     """``sentence`` with one capitalised term replaced by a name (from ``names``) not in the passage."""
-    found = [m for m in _NAME.finditer(sentence) if len(m.group(1)) > 2]
+    found = [m for m in _NAME.finditer(sentence) if len(m.group(1)) > 2 and _is_name(m.group(1))]
     if not found:
         return None
     m = rng.choice(found)
@@ -101,7 +110,8 @@ def swap_name(sentence: str, passage: str, names: list[str], rng: random.Random)
 def scifact_rows(data: Path, rng: random.Random, limit: int) -> list[dict[str, Any]]:
     cited = {doc for docs in _qrels(data / "qrels" / "test.tsv").values() for doc in docs}
     docs = [d for d in _jsonl(data / "corpus.jsonl") if d["_id"] in cited]
-    names = sorted({m.group(1) for d in docs for m in _NAME.finditer(d["text"]) if len(m.group(1)) > 2})
+    names = sorted({m.group(1) for d in docs for m in _NAME.finditer(d["text"])
+                    if len(m.group(1)) > 2 and _is_name(m.group(1))})
     rows: list[dict[str, Any]] = []
     for doc in sorted(docs, key=lambda d: str(d["_id"]))[:limit]:
         passage, sentences = doc["text"], _sentences(doc["text"])
@@ -155,7 +165,7 @@ def _wrong_answer(answer: str, answers: list[str], passage: str, rng: random.Ran
     """Another question's answer of the same shape (number or name) that the passage does not contain."""
     numeric = bool(re.search(r"\d", answer))
     pool = [a for a in answers if bool(re.search(r"\d", a)) == numeric and a.lower() != answer.lower()
-            and (numeric or a[:1].isupper())]  # an entity (capitalised) or a number, as the answer is
+            and (numeric or (a[:1].isupper() and _is_name(a)))]  # an entity or a number, as the answer is
     for candidate in rng.sample(pool, min(30, len(pool))):
         if _absent(candidate, passage):
             return str(candidate)
