@@ -2,15 +2,18 @@
 
 1. **Align.** Every window of one to three consecutive sentences of the evidence is scored by the
    share of the claim's terms it holds (weighted by IDF when a :class:`~ragagent.rag.support.Rarity`
-   is given; numbers and names count double); the best window (shorter on ties) is the quote.
+   is given; names count double); the best window (shorter on ties) is the quote. For a
+   question-and-answer claim ("Who wrote X?: Y") windows holding the answer come first.
 2. **Judge.** In that window, allowing stemming, case and number normalisation:
 
-   - every number of the claim must be there, with its unit;
-   - every name (capitalised term) and every rare term must be there, or elsewhere in the cited
-     evidence (a passage names its subject once and then says "it");
+   - every number of the claim must be there, with its unit (a question's numbers: anywhere in the evidence);
+   - every name (capitalised term, or a capitalised first word the collection rarely uses) and every
+     rare term must be in the evidence;
+   - every word of a question-and-answer claim's answer must be in the window;
    - negation must agree: a negation cue of the claim must meet a cue over the same words in the
      window, and a cue of the window over the claim's words must be matched by the claim;
-   - at least :data:`MIN_COVERAGE` of the claim's (weighted) terms must be found.
+   - at least :data:`MIN_COVERAGE` of the claim's (weighted) terms must be in the window (a question's
+     names and rare terms count when stated anywhere in the evidence).
 
    The first rule that fails gives the verdict and the reason.
 """
