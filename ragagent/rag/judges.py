@@ -73,7 +73,13 @@ class EmbeddingChecker:
 JUDGE_PROMPT = (
     "Decide whether the evidence supports the claim. Reply with SUPPORTED, CONTRADICTED or NOT SUPPORTED, "
     "then a colon and the shortest exact quote from the evidence that decides it.\n\n"
-    "Evidence: {evidence}\n\nClaim: {claim}\n\nVerdict:"
+    "Evidence: The Danube flows through ten countries and ends in the Black Sea.\n"
+    "Claim: The Danube ends in the North Sea.\n"
+    "Verdict: CONTRADICTED: \"ends in the Black Sea\"\n\n"
+    "Evidence: The Eiffel Tower in Paris was completed in 1889 for the World's Fair.\n"
+    "Claim: The Eiffel Tower was finished in 1889.\n"
+    "Verdict: SUPPORTED: \"completed in 1889\"\n\n"
+    "Evidence: {evidence}\nClaim: {claim}\nVerdict:"
 )
 _VERDICT = re.compile(r"\b(NOT[ _-]SUPPORTED|CONTRADICTED|SUPPORTED)\b\s*[:.\-–]?\s*(.*)", re.IGNORECASE | re.DOTALL)
 
@@ -94,7 +100,7 @@ class LlmJudgeChecker:
         if not claim.strip() or not evidence.strip():
             return unsupported("the claim or the cited passage is empty")
         reply = self.llm.complete(JUDGE_PROMPT.format(evidence=" ".join(evidence.split()), claim=claim),
-                                  stop=("\n\n", "\nClaim:"), settings=self.settings).text.strip()
+                                  stop=("\n", "Evidence:"), settings=self.settings).text.strip()
         match = _VERDICT.search(reply)
         aligned = self._align.check(claim, evidence)
         if match is None:

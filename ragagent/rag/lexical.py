@@ -6,9 +6,9 @@
    question-and-answer claim ("Who wrote X?: Y") windows holding the answer come first.
 2. **Judge.** In that window, allowing stemming, case and number normalisation:
 
-   - every number of the claim must be there, with its unit (a question's numbers: anywhere in the evidence);
+   - every number of the claim must be there, with its unit (a question's own numbers only count in coverage);
    - every name (capitalised term, or a capitalised first word the collection rarely uses) and every
-     rare term must be in the evidence;
+     rare term must be in the evidence (a question's own names and rare terms only count in coverage);
    - every word of a question-and-answer claim's answer must be in the window;
    - negation must agree: a negation cue of the claim must meet a cue over the same words in the
      window, and a cue of the window over the claim's words must be matched by the claim;
@@ -76,12 +76,13 @@ def _merge(sentences: Sequence[_Sentence]) -> _Window:
 @dataclass(frozen=True, slots=True)
 class _Claim:
     """A claim's terms; for a question-and-answer claim ("Who wrote X?: Y") the answer's words and numbers
-    are asserted (they must be in the window) while the question's numbers are context (anywhere)."""
+    are asserted (they must be in the window) while the question's words are context (coverage only)."""
 
     terms: Terms
     answer: frozenset[str]  # words after the last "?" (empty when the claim asks nothing)
     asserted: frozenset[float]  # numbers that must be in the window
-    given: frozenset[str] = frozenset()  # the question's words: its names may be stated anywhere in the passage
+    units: frozenset[str]  # and their units
+    given: frozenset[str] = frozenset()  # the question's words: context, they count in coverage only
 
     @classmethod
     def read(cls, claim: str, rarity: Rarity | None) -> _Claim:
@@ -91,10 +92,10 @@ class _Claim:
         if uncommon:
             terms = replace(terms, names=terms.names | uncommon)
         head, mark, tail = claim.rpartition("?")
-        if not (mark and head.strip()):
-            return cls(terms, frozenset(), terms.numbers)
         answer = read_terms(tail)
-        return cls(terms, answer.words, answer.numbers, read_terms(head).words)
+        if not (mark and head.strip()) or not (answer.words or answer.numbers):  # no question, or no answer
+            return cls(terms, frozenset(), terms.numbers, terms.units)
+        return cls(terms, answer.words, answer.numbers, answer.units, read_terms(head).words)
 
 
 class LexicalChecker:
@@ -148,17 +149,17 @@ class LexicalChecker:
 
     def _judge(self, claim: _Claim, window: _Window, whole: Terms, coverage: float) -> tuple[Verdict, str | None]:
         terms = claim.terms
-        for number in sorted(terms.numbers):
-            pool = window.numbers if number in claim.asserted else whole.numbers
-            if number not in pool:
+        for number in sorted(claim.asserted):
+            if number not in window.numbers:
                 where = "quoted evidence" if number in whole.numbers else "cited passage"
-                verdict: Verdict = "contradicted" if pool else "not-supported"
+                verdict: Verdict = "contradicted" if window.numbers else "not-supported"
                 return verdict, f"'{_show(number)}' not in the {where}"
-        for unit in sorted(terms.units):
+        for unit in sorted(claim.units):
             if unit not in window.units and unit not in window.words:
                 return "contradicted", f"the unit '{unit}' is not in the quoted evidence"
-        for word in terms.order:
-            if (word in terms.names or self._rare(word)) and not _present(word, whole.words):
+        for word in terms.order:  # a question's own names are what it asks about: they only count in coverage
+            asserted = word in claim.answer or word not in claim.given
+            if asserted and (word in terms.names or self._rare(word)) and not _present(word, whole.words):
                 kind = "" if word in terms.names else " (a rare term)"
                 return "not-supported", f"'{terms.surface[word]}'{kind} not in the cited passage"
         for word in sorted(claim.answer):

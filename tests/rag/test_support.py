@@ -132,6 +132,14 @@ def test_question_and_answer_claims_need_the_answer_in_the_window() -> None:
     assert not s.supported and "(the answer)" in (s.reason or "")
 
 
+def test_a_questions_own_names_and_numbers_are_context_not_claims() -> None:
+    # The question names a place and a date the passage does not state; the answer is what is checked.
+    assert check("Which tower of the 1900 Paris Exposition was completed in 1889?: The Eiffel Tower").supported
+    assert not check("Which tower of the 1900 Paris Exposition was completed in 1889?: The Blackpool Tower").supported
+    # A sentence that merely ends in "?" asks nothing: its numbers are claims.
+    assert not check("Was the Eiffel Tower completed in 1925?").supported
+
+
 def test_empty_claim_or_evidence_is_not_supported() -> None:
     assert check("the of and").reason == "the claim has no content words to check"
     assert check("The tower is tall.", "   ").reason == "the cited passage is empty"
