@@ -110,6 +110,10 @@ class Citation:
     quote_start: int = 0
     quote_end: int = 0
 
+    def quote_in_source(self) -> tuple[int, int]:
+        """The quote's offsets in the source's page text (the chunk is ``page_text[start:end]``)."""
+        return self.start + self.quote_start, self.start + self.quote_end
+
 
 @dataclass(frozen=True, slots=True)
 class Step:

@@ -35,6 +35,11 @@ def test_supported_citation_is_verified_with_provenance_and_quote_offsets() -> N
         1, PASSAGES[0].id, "transformers.md", True, "supported", None)
     assert (c.start, c.end) == (0, 80) and c.support >= 0.6
     assert PASSAGES[0].text[c.quote_start:c.quote_end] == c.quote and "2017" in c.quote
+    page = "x" * 40 + PASSAGES[2].text  # the chunk is page[40:]: quote offsets map into the page
+    bm25 = Chunk.create(PASSAGES[2].text, Span("rag.md", None, 40, len(page)))
+    cite = CitationVerifier().verify("BM25 scores exact term matches [1].", [bm25])[0]
+    start, end = cite.quote_in_source()
+    assert page[start:end] == cite.quote
 
 
 def test_wrong_year_is_unverified_with_its_reason() -> None:
