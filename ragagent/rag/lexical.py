@@ -117,8 +117,7 @@ class LexicalChecker:
                      key=lambda w: self._alignment(parsed, weights, w))
         coverage = self._coverage(parsed, weights, window, whole)
         verdict, reason = self._judge(parsed, window, whole, coverage)
-        score = round(coverage, 3) if verdict == "supported" else round(min(coverage, 0.49), 3)
-        return Support(verdict, score, reason, window.start, window.end, evidence[window.start:window.end])
+        return Support(verdict, round(coverage, 3), reason, window.start, window.end, evidence[window.start:window.end])
 
     def _weight(self, word: str, terms: Terms) -> float:
         weight = idf(self.rarity, word)
