@@ -19,7 +19,10 @@ from ragagent.sandbox._layout import PythonLayout
 
 DEFAULT_BWRAP = "bwrap"
 WORKDIR = "/tmp"
-SANDBOX_ENV = {"PATH": "/usr/bin:/bin", "HOME": WORKDIR, "LANG": "C.UTF-8", "TMPDIR": WORKDIR}
+# One malloc arena: glibc otherwise reserves 64 MiB of address space per thread's arena, which RLIMIT_AS
+# counts, so a program with four threads could not allocate 32 MiB under a 256 MiB limit (but could under 128).
+SANDBOX_ENV = {"PATH": "/usr/bin:/bin", "HOME": WORKDIR, "LANG": "C.UTF-8", "TMPDIR": WORKDIR,
+               "MALLOC_ARENA_MAX": "1"}
 # -I: ignore PYTHON* env and user site; -S: no site module; -B: no .pyc writes; utf8 mode without a locale
 PYTHON_FLAGS = ("-I", "-S", "-B", "-X", "utf8")
 

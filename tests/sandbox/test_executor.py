@@ -96,6 +96,18 @@ def test_clean_environment_and_empty_stdin(executor: BubblewrapExecutor) -> None
     assert result.value == [sorted([*SANDBOX_ENV, "PWD"]), ""]
 
 
+@pytest.mark.parametrize("memory_mb", [128, 256])
+def test_threads_do_not_use_up_the_address_space(executor: BubblewrapExecutor, memory_mb: int) -> None:
+    # glibc's per-thread malloc arenas reserve 64 MiB of address space each; RLIMIT_AS counts them.
+    code = (
+        "import threading\nev = threading.Event()\n"
+        "ts = [threading.Thread(target=ev.wait) for _ in range(4)]\n[t.start() for t in ts]\n"
+        "x = bytearray(32 << 20)\nev.set()\n[t.join() for t in ts]\nresult = len(x)"
+    )
+    result = executor.run(code, memory_mb=memory_mb)
+    assert result.error is None and result.value == 32 << 20
+
+
 def test_runs_as_unprivileged_user_with_seccomp(executor: BubblewrapExecutor) -> None:
     code = "import os\nstatus = dict(l.split(':', 1) for l in open('/proc/self/status'))\n"
     code += "result = [os.getuid(), os.getgid()] + [status[k].strip() for k in ('CapEff', 'Seccomp', 'NoNewPrivs')]"
