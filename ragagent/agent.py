@@ -93,7 +93,7 @@ class Agent:
             raise ConfigError("the question is empty")
         chosen = self.route(question, mode)
         if chosen.mode == "rag":
-            run = RagRun(question, self.index, self.llm, self.settings.generation(), self.settings.rag_options(),
+            run = RagRun(question, self.index, self.llm, self.settings.generation("rag"), self.settings.rag_options(),
                          self.verifier)
             return AnswerStream(iter(run), lambda: _routed(run.result(), chosen))
         answer = _routed(self._non_streaming(question, chosen.mode, on_step), chosen)
@@ -103,7 +103,7 @@ class Agent:
         if mode == "pal":
             from ragagent.pal import answer_pal
 
-            return answer_pal(question, self.llm, executor=self.executor, settings=self.settings.generation(),
+            return answer_pal(question, self.llm, executor=self.executor, settings=self.settings.generation("pal"),
                               timeout_s=self.settings.sandbox_timeout_s, memory_mb=self.settings.sandbox_memory_mb)
         from ragagent.react import run_react
         from ragagent.tools import default_tools
@@ -111,7 +111,7 @@ class Agent:
         s = self.settings
         tools = default_tools(self.index, self.executor, k=s.k, timeout_s=s.sandbox_timeout_s,
                               memory_mb=s.sandbox_memory_mb) + list(self.tools)
-        return run_react(question, self.llm, tools, settings=self.settings.generation(),
+        return run_react(question, self.llm, tools, settings=self.settings.generation("react"),
                          max_steps=s.max_steps, verifier=self.verifier, on_step=on_step,
                          search_first=s.react_search_first)
 

@@ -21,6 +21,10 @@ from ragagent.errors import ConfigError
 from ragagent.llm.base import GenerationSettings
 from ragagent.rag.answer import MIN_DENSE_SIMILARITY, MIN_TERM_COVERAGE, RagOptions
 
+# New tokens per answer when max_tokens is not set: a cited RAG answer of up to three sentences, a PAL program
+# (Qwen2.5-Coder-1.5B wrote 84 tokens on average on GSM8K, BENCHMARKS.md), one ReAct Thought/Action turn.
+MODE_MAX_TOKENS = {"rag": 192, "pal": 384, "react": 256}
+
 
 class Settings(BaseSettings):
     """Everything an :class:`~ragagent.Agent` can be configured with (env prefix ``RAGAGENT_``)."""
@@ -40,7 +44,7 @@ class Settings(BaseSettings):
     temperature: float = Field(0.0, ge=0)
     top_p: float | None = Field(None, gt=0, le=1)
     top_k: int | None = Field(None, ge=1)
-    max_tokens: int = Field(128, ge=1)
+    max_tokens: int | None = Field(None, ge=1)  # None: the mode's own default (MODE_MAX_TOKENS)
     repeat_penalty: float | None = Field(1.1, gt=0)
     seed: int | None = 0
     sandbox_timeout_s: float = Field(10.0, gt=0)
@@ -50,9 +54,11 @@ class Settings(BaseSettings):
     react_search_first: bool = True  # ReAct step 1 searches for the question (helps small base models)
     verify_with: Literal["lexical", "embedding", "llm"] = "lexical"  # how citations are checked (rag.judges)
 
-    def generation(self) -> GenerationSettings:
+    def generation(self, mode: str = "rag") -> GenerationSettings:
+        """Sampling settings for ``mode``; ``max_tokens`` unset means that mode's default."""
+        max_tokens = self.max_tokens if self.max_tokens is not None else MODE_MAX_TOKENS.get(mode, 256)
         return GenerationSettings(temperature=self.temperature, top_p=self.top_p, top_k=self.top_k,
-                                  max_tokens=self.max_tokens, repeat_penalty=self.repeat_penalty, seed=self.seed)
+                                  max_tokens=max_tokens, repeat_penalty=self.repeat_penalty, seed=self.seed)
 
     def rag_options(self) -> RagOptions:
         return RagOptions(k=self.k, search_mode=self.search_mode, min_dense_similarity=self.min_dense_similarity,

@@ -16,6 +16,7 @@ Every error ragagent raises on purpose derives from :class:`RagAgentError`::
     ├── LLMError               the language model could not be reached or used
     │   ├── ProviderNotInstalledError  the pip extra is missing
     │   ├── MissingCredentialsError    the API key variable is unset
+    │   ├── ModelFileError             a local model file is corrupted or not the pinned model
     │   └── LLMConnectionError         the server did not answer
     ├── SandboxError           isolation is unavailable or broke (never a model's own failure)
     │   └── SandboxUnavailableError
@@ -85,6 +86,10 @@ class ProviderNotInstalledError(LLMError):
 
 class MissingCredentialsError(LLMError):
     """The API key environment variable of a provider is not set."""
+
+
+class ModelFileError(LLMError):
+    """A local model file (or one of its parts) is corrupted, truncated or not the model that was pinned."""
 
 
 class LLMConnectionError(LLMError):

@@ -1,9 +1,11 @@
 """PAL (program-aided language model) mode: the model writes ``def solution()``, the sandbox runs it.
 
-The prompt is completion-style for a small *base* model, in the style of the PAL paper: three worked
-word problems, then the new question and the primer ``def solution():`` plus a docstring, so the model
-only has to continue the function body.  The code runs in the OS-level sandbox (never in this process);
-the answer is the value ``solution()`` returns.  If the run fails (exception, syntax error, timeout, no
+Base models get a completion-style prompt in the style of the PAL paper: three worked word problems, then
+the new question and the primer ``def solution():`` plus a docstring, so the model only has to continue the
+function body. Instruct models (``prompt_style(llm) == "chat"``) get a conversation: a system message (one
+``def solution()`` in a Python code block, standard library only, return a number) and eight worked exchanges;
+the code block of the reply is the program. The code runs in the OS-level sandbox (never in this process);
+the answer is the value ``solution()`` returns. If the run fails (exception, syntax error, timeout, no
 return value) the model gets one repair round that shows it its code and the error.
 
 >>> from tests.fakes import ScriptedLLM                      # doctest: +SKIP
@@ -20,107 +22,42 @@ import re
 import time
 from dataclasses import dataclass
 
-from ragagent.llm.base import LLM, GenerationSettings
+from ragagent.llm.base import LLM, GenerationSettings, Prompt, prompt_style
+from ragagent.pal_prompt import (
+    PAL_STOP,
+    build_messages,
+    build_prompt,
+    build_repair_messages,
+    build_repair_prompt,
+    primer,
+)
 from ragagent.sandbox.base import ExecResult, Executor
 from ragagent.types import Answer, JSONValue, Step, Usage
 
-PAL_STOP = ("\n\n\n", "\nQ:", "# Question", "\n# solution in Python")
+__all__ = ["DEFAULT_SETTINGS", "PAL_STOP", "answer_pal", "build_messages", "build_prompt", "build_repair_messages",
+           "build_repair_prompt", "extract_code", "format_value", "primer"]
+
 # Greedy decoding of a small base model loops on long identifiers ("eggs_per_day_per_day_..."): a mild
 # repeat penalty stops that without breaking code, where names legitimately repeat.
 DEFAULT_SETTINGS = GenerationSettings(temperature=0.0, max_tokens=300, repeat_penalty=1.1)
-
-INSTRUCTION = (
-    "Solve each question with a Python function solution() that returns the answer. "
-    "Give every quantity a name, compute step by step, and return a number.\n\n\n"
-)
-
-EXAMPLES = '''Q: A bakery bakes 48 muffins in the morning and 30 in the afternoon. It sells 5 boxes of 12 muffins. How many muffins are left?
-
-# solution in Python:
-def solution():
-    """A bakery bakes 48 muffins in the morning and 30 in the afternoon. It sells 5 boxes of 12 muffins. How many muffins are left?"""
-    muffins_morning = 48
-    muffins_afternoon = 30
-    boxes_sold = 5
-    muffins_per_box = 12
-    muffins_baked = muffins_morning + muffins_afternoon
-    muffins_sold = boxes_sold * muffins_per_box
-    result = muffins_baked - muffins_sold
-    return result
-
-
-Q: Lena earns $15 an hour and works 6 hours a day for 5 days. She saves 20% of what she earns. How many dollars does she save?
-
-# solution in Python:
-def solution():
-    """Lena earns $15 an hour and works 6 hours a day for 5 days. She saves 20% of what she earns. How many dollars does she save?"""
-    hourly_wage = 15
-    hours_per_day = 6
-    days = 5
-    savings_rate = 0.20
-    earnings = hourly_wage * hours_per_day * days
-    result = earnings * savings_rate
-    return result
-
-
-Q: A train travels 180 kilometres in 2 hours. At the same speed, how many minutes does it take to travel 45 kilometres?
-
-# solution in Python:
-def solution():
-    """A train travels 180 kilometres in 2 hours. At the same speed, how many minutes does it take to travel 45 kilometres?"""
-    distance_km = 180
-    minutes = 2 * 60
-    km_per_minute = distance_km / minutes
-    target_km = 45
-    result = target_km / km_per_minute
-    return result
-
-
-'''  # noqa: E501 - the examples are prompt text, kept verbatim
 
 _FENCE = re.compile(r"```[ \t]*(?:python|py)?[ \t]*\n(.*?)(?:```|\Z)", re.S | re.I)
 _DEF = re.compile(r"^def solution\(", re.M)
 _KEEP_TOP_LEVEL = ("def ", "class ", "import ", "from ", "@", "#")
 
 
-def primer(question: str) -> str:
-    """``def solution():`` and a one-line docstring holding the question (quotes and backslashes escaped)."""
-    text = " ".join(question.split()).replace("\\", "\\\\").replace('"', '\\"')
-    return f'def solution():\n    """{text}"""\n'
-
-
-def build_prompt(question: str, context: str | None = None) -> str:
-    """The few-shot prompt, ending with the primer the model continues."""
-    head = f"{INSTRUCTION}{EXAMPLES}{_context_block(context)}Q: {question.strip()}\n\n"
-    return f"{head}# solution in Python:\n{primer(question)}"
-
-
-def build_repair_prompt(question: str, code: str, error: str, context: str | None = None) -> str:
-    """Show the model its failed code and the error, then prime a corrected solution."""
-    failure = "\n".join(f"# {line}" for line in error.strip().splitlines()[-6:])
-    return (
-        f"{INSTRUCTION}{EXAMPLES}{_context_block(context)}Q: {question.strip()}\n\n# solution in Python:\n"
-        f"{code.rstrip()}\n\n# Running this solution failed:\n{failure}\n"
-        f"# A corrected solution in Python:\n{primer(question)}"
-    )
-
-
-def _context_block(context: str | None) -> str:
-    if not context or not context.strip():
-        return ""
-    return f"Facts from the documents (use them when the question needs them):\n{context.strip()}\n\n"
-
-
 def extract_code(completion: str, question: str) -> str:
     """The program in a completion: a fenced block, a whole ``def solution``, or the primed body.
 
-    Text after the function (prose, ``print(solution())``, the start of a next question) is dropped.
+    Text after the function (prose, ``print(solution())``, the start of a next question) is dropped;
+    top-level imports written before ``def solution`` are kept.
     """
     fenced = _FENCE.search(completion)
     text = fenced.group(1) if fenced else completion
     found = _DEF.search(text)
     if found:
-        return _trim(text[found.start() :])
+        imports = [line for line in text[: found.start()].splitlines() if line.startswith(("import ", "from "))]
+        return _trim("".join(f"{line}\n" for line in imports) + text[found.start() :])
     if fenced and not text[:1].isspace():
         return text.strip() + "\n"  # plain top-level code that sets ``result``
     return _trim(primer(question) + text)
@@ -195,19 +132,21 @@ def answer_pal(
         from ragagent.sandbox import BubblewrapExecutor
 
         executor = BubblewrapExecutor()
-    prompt = build_prompt(question, context)
+    chat = prompt_style(llm) == "chat"
+    prompt: Prompt = build_messages(question, context) if chat else build_prompt(question, context)
     attempts: list[_Attempt] = []
     for _ in range(2):
         attempt = _attempt(prompt, question, llm, executor, settings or DEFAULT_SETTINGS, timeout_s, memory_mb)
         attempts.append(attempt)
         if attempt.failure is None:
             break
-        prompt = build_repair_prompt(question, attempt.code, attempt.failure, context)
+        repair = build_repair_messages if chat else build_repair_prompt
+        prompt = repair(question, attempt.code, attempt.failure, context)
     return _answer(question, attempts, time.perf_counter() - start)
 
 
 def _attempt(
-    prompt: str,
+    prompt: Prompt,
     question: str,
     llm: LLM,
     executor: Executor,
@@ -216,7 +155,7 @@ def _attempt(
     memory_mb: int,
 ) -> _Attempt:
     began = time.perf_counter()
-    completion = llm.complete(prompt, stop=PAL_STOP, settings=settings)
+    completion = llm.complete(prompt, stop=PAL_STOP if isinstance(prompt, str) else (), settings=settings)
     generate_s = time.perf_counter() - began
     code = extract_code(completion.text, question)
     result = executor.run(code, timeout_s=timeout_s, memory_mb=memory_mb)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ragagent.llm.base import Completion, GenerationSettings
+from ragagent.llm.base import Completion, GenerationSettings, Prompt, PromptStyle, prompt_text
 from ragagent.types import Usage
 
 
@@ -19,7 +19,7 @@ class ScriptExhaustedError(AssertionError):
 
 @dataclass
 class Call:
-    prompt: str
+    prompt: Prompt
     stop: tuple[str, ...]
     settings: GenerationSettings | None
 
@@ -28,28 +28,30 @@ class Call:
 class ScriptedLLM:
     """Returns scripted replies in order, records every call, raises when the script runs out.
 
-    A reply may be a string or a function of the prompt. Like a real model, the text is cut at the
-    first stop sequence.
+    A reply may be a string or a function of the prompt (as text). Like a real model, the text is cut at the
+    first stop sequence. ``prompt_style="chat"`` makes it an instruct model: the modes send conversations.
     """
 
     script: list[str | Callable[[str], str]]
     calls: list[Call] = field(default_factory=list)
+    prompt_style: PromptStyle = "completion"
 
     def complete(
-        self, prompt: str, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
+        self, prompt: Prompt, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
     ) -> Completion:
         self.calls.append(Call(prompt, tuple(stop), settings))
         if len(self.calls) > len(self.script):
             raise ScriptExhaustedError(f"scripted LLM called {len(self.calls)} times; script has {len(self.script)}")
         reply = self.script[len(self.calls) - 1]
-        text = reply(prompt) if callable(reply) else reply
+        text = reply(prompt_text(prompt)) if callable(reply) else reply
         cut = [text.index(s) for s in stop if s and s in text]
         if cut:
             text = text[: min(cut)]
-        return Completion(text=text, usage=Usage(len(prompt.split()), len(text.split()), 1), finish_reason="stop")
+        usage = Usage(len(prompt_text(prompt).split()), len(text.split()), 1)
+        return Completion(text=text, usage=usage, finish_reason="stop")
 
     def stream(
-        self, prompt: str, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
+        self, prompt: Prompt, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
     ) -> Iterator[str]:
         text = self.complete(prompt, stop=stop, settings=settings).text
         yield from re.findall(r"\S+\s*|\s+", text)

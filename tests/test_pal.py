@@ -217,3 +217,25 @@ def test_evaluate_pal_on_three_records(executor: BubblewrapExecutor) -> None:
         ("8", "10", False),
         ("60", "60", True),
     ]
+
+
+def test_instruct_models_get_a_conversation_and_a_repair_turn() -> None:
+    fake = RecordingExecutor(ExecResult(value=None, error="ZeroDivisionError: division by zero", duration_s=0.01))
+    reply = "```python\ndef solution():\n    return 1 / 0\n```\nThis divides."
+    llm = ScriptedLLM([reply, reply], prompt_style="chat")
+    answer = answer_pal(QUESTION, llm, executor=fake)
+    first, repair = llm.calls[0].prompt, llm.calls[1].prompt
+    assert isinstance(first, tuple) and isinstance(repair, tuple)
+    assert [m.role for m in first] == ["system", *["user", "assistant"] * 8, "user"]  # eight worked problems
+    assert "function solution()" in first[0].content and "standard library" in first[0].content
+    assert first[2].content.startswith("```python\ndef solution():") and first[-1].content == QUESTION
+    assert fake.calls[0][0] == "def solution():\n    return 1 / 0\n"  # the code block, without the prose
+    assert repair[:-2] == first and repair[-2].content == "```python\ndef solution():\n    return 1 / 0\n```"
+    assert "ZeroDivisionError" in repair[-1].content and llm.calls[0].stop == ()
+    assert not answer.answered and len(answer.steps) == 2
+
+
+def test_imports_before_the_function_are_kept() -> None:
+    reply = ("Here you go:\n```python\nimport math\n\ndef solution():\n    return math.ceil(7 / 2)\n\n"
+             "print(solution())\n```")
+    assert extract_code(reply, QUESTION) == "import math\ndef solution():\n    return math.ceil(7 / 2)\n"

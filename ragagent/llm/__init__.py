@@ -5,27 +5,33 @@
 >>> llm.complete("Q: What is the capital of France?\\nA:", stop=["\\n"]).text  # doctest: +SKIP
 ' Paris'
 
-Specs: ``local`` | ``llamacpp:<path.gguf>`` | ``openai:<model>`` | ``anthropic:<model>`` |
+Specs: ``local`` | ``local:<name>`` | ``llamacpp:<path.gguf>`` | ``openai:<model>`` | ``anthropic:<model>`` |
 ``ollama:<model>`` | ``openai-compatible:<model>@<url>`` (details in :mod:`ragagent.llm.spec`).
 """
 
+from ragagent.llm.assemble import local_model_path, model_cache_dir
 from ragagent.llm.base import (
     DEFAULT_CONTEXT_WINDOW,
     LLM,
     Completion,
     GenerationSettings,
+    Message,
+    Prompt,
     TokenCounter,
     context_window_of,
     estimate_tokens,
+    prompt_style,
+    prompt_text,
 )
+from ragagent.llm.catalog import CATALOG, ModelCard, best_installed, model_card
 from ragagent.llm.factory import load_llm
-from ragagent.llm.gemma import local_model_path, model_cache_dir
 from ragagent.llm.langchain_adapter import ErrorMap, LangChainLLM
 from ragagent.llm.local import LlamaCppLLM
 from ragagent.llm.retry import RetryPolicy
 from ragagent.llm.spec import ModelSpec, parse_spec
 
 __all__ = [
+    "CATALOG",
     "DEFAULT_CONTEXT_WINDOW",
     "LLM",
     "Completion",
@@ -33,13 +39,20 @@ __all__ = [
     "GenerationSettings",
     "LangChainLLM",
     "LlamaCppLLM",
+    "Message",
+    "ModelCard",
     "ModelSpec",
+    "Prompt",
     "RetryPolicy",
     "TokenCounter",
+    "best_installed",
     "context_window_of",
     "estimate_tokens",
     "load_llm",
     "local_model_path",
     "model_cache_dir",
+    "model_card",
     "parse_spec",
+    "prompt_style",
+    "prompt_text",
 ]

@@ -1,6 +1,9 @@
 """The LLM protocol every model adapter implements, and the generation settings they honour.
 
-Two methods, both completion-style (our default model is a small *base* model):
+Two methods. A prompt is either a completion-style string (for base models) or a conversation, a tuple
+of :class:`Message` (for instruct models, rendered through the model's chat template). Every model takes
+both shapes; :func:`prompt_style` says which one a model is best prompted with, and the modes build
+their prompt accordingly (see ``rag/prompt.py``, ``react/prompt.py`` and ``pal.py``):
 
 >>> class Echo:
 ...     def complete(self, prompt, *, stop=(), settings=None):
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from ragagent.types import Usage
 
@@ -35,6 +38,28 @@ class GenerationSettings:
     seed: int | None = 0
 
 
+Role = Literal["system", "user", "assistant"]
+PromptStyle = Literal["completion", "chat"]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One turn of a conversation prompt."""
+
+    role: Role
+    content: str
+
+
+Prompt = str | tuple[Message, ...]
+
+
+def prompt_text(prompt: Prompt) -> str:
+    """The prompt as plain text: a string as is, a conversation as role-labelled turns (for counting, traces)."""
+    if isinstance(prompt, str):
+        return prompt
+    return "".join(f"{m.role}: {m.content}\n\n" for m in prompt)
+
+
 @dataclass(frozen=True, slots=True)
 class Completion:
     """The text a model produced (stop sequence excluded) and what it cost."""
@@ -46,15 +71,28 @@ class Completion:
 
 @runtime_checkable
 class LLM(Protocol):
-    """A text-completion model. ``stop`` sequences end generation and are not included in the text."""
+    """A language model. ``stop`` sequences end generation and are not included in the text."""
 
     def complete(
-        self, prompt: str, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
+        self, prompt: Prompt, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
     ) -> Completion: ...
 
     def stream(
-        self, prompt: str, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
+        self, prompt: Prompt, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
     ) -> Iterator[str]: ...
+
+
+@runtime_checkable
+class StyleAware(Protocol):
+    """A model that says how it is best prompted (instruct models: ``"chat"``)."""
+
+    @property
+    def prompt_style(self) -> PromptStyle: ...
+
+
+def prompt_style(llm: object) -> PromptStyle:
+    """``"chat"`` for models that declare it, else ``"completion"`` (fakes and base models)."""
+    return llm.prompt_style if isinstance(llm, StyleAware) else "completion"
 
 
 @runtime_checkable

@@ -1,6 +1,7 @@
 """``load_llm``: one spec string (see :mod:`ragagent.llm.spec`) to a ready model.
 
 >>> llm = load_llm("local")                                        # doctest: +SKIP
+>>> llm = load_llm("local:qwen2.5-coder-1.5b", n_ctx=4096)         # doctest: +SKIP
 >>> llm = load_llm("openai-compatible:qwen@http://127.0.0.1:8080/v1", max_retries=0)  # doctest: +SKIP
 >>> fast = GenerationSettings(temperature=0.2, top_k=40)            # doctest: +SKIP
 >>> llm = load_llm("ollama:llama3.1", settings=fast)              # doctest: +SKIP
@@ -13,8 +14,9 @@ assumed (and sent as ``num_ctx`` to Ollama) for remote ones, where it defaults t
 from __future__ import annotations
 
 from ragagent.errors import ConfigError
+from ragagent.llm.assemble import cached_model, model_cache_dir
 from ragagent.llm.base import LLM, GenerationSettings
-from ragagent.llm.gemma import local_model_path
+from ragagent.llm.catalog import best_installed, model_card, require_parts
 from ragagent.llm.local import DEFAULT_N_CTX, LlamaCppLLM, llama_cpp_module
 from ragagent.llm.providers import build_remote
 from ragagent.llm.spec import parse_spec
@@ -28,14 +30,20 @@ def load_llm(
     timeout_s: float = 60,
     max_retries: int = 2,
     n_ctx: int | None = None,
+    n_threads: int | None = None,
 ) -> LLM:
     """Build the model ``spec`` names; raises ConfigError for a bad spec or argument."""
     parsed = parse_spec(spec, base_url=base_url)
     _check_numbers(timeout_s, max_retries, n_ctx)
-    if parsed.provider in ("local", "llamacpp"):
+    if parsed.provider == "llamacpp":
+        llama_cpp_module()
+        return LlamaCppLLM(parsed.model, n_ctx=n_ctx or DEFAULT_N_CTX, settings=settings, n_threads=n_threads)
+    if parsed.provider == "local":
+        card = model_card(parsed.model) if parsed.model else best_installed()
+        parts = require_parts(card)  # names the extra to install
         llama_cpp_module()  # fail fast, before assembling a model file nobody can run
-        path = local_model_path() if parsed.provider == "local" else parsed.model
-        return LlamaCppLLM(path, n_ctx=n_ctx or DEFAULT_N_CTX, settings=settings)
+        path = cached_model(card, parts, model_cache_dir())
+        return LlamaCppLLM(path, n_ctx=n_ctx or DEFAULT_N_CTX, settings=settings, chat=card.chat, n_threads=n_threads)
     return build_remote(
         parsed, settings=settings, timeout_s=timeout_s, max_retries=max_retries, context_window=n_ctx
     )

@@ -1,7 +1,8 @@
 """Any LangChain language model (chat model or text LLM) behind our :class:`~ragagent.llm.base.LLM` protocol.
 
-A chat model receives the completion-style prompt as one user message. Generation settings become the
-model's own fields for each call (a cheap ``model_copy``), so the wrapped model is never mutated:
+A chat model receives a completion-style prompt as one user message and a conversation as its messages
+(``prompt_style="chat"`` makes the modes send conversations). Generation settings become the model's own
+fields for each call (a cheap ``model_copy``), so the wrapped model is never mutated:
 
 ==================  =====================================================  ==========================
 setting             LangChain field (first one the model class declares)   e.g. ignored by
@@ -39,7 +40,15 @@ from langchain_core.language_models import BaseLanguageModel
 from langchain_core.messages import AIMessage
 
 from ragagent.errors import LLMConnectionError, LLMError
-from ragagent.llm.base import DEFAULT_CONTEXT_WINDOW, Completion, GenerationSettings, estimate_tokens
+from ragagent.llm.base import (
+    DEFAULT_CONTEXT_WINDOW,
+    Completion,
+    GenerationSettings,
+    Prompt,
+    PromptStyle,
+    estimate_tokens,
+    prompt_text,
+)
 from ragagent.llm.retry import RetryPolicy, call_with_retries
 from ragagent.llm.stops import cut_at_stop, stop_stream
 from ragagent.types import Usage
@@ -100,6 +109,7 @@ class LangChainLLM:
         errors: ErrorMap | None = None,
         context_window: int | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        prompt_style: PromptStyle = "completion",
     ) -> None:
         self.model = model
         self.settings = settings or GenerationSettings()
@@ -108,6 +118,12 @@ class LangChainLLM:
         self._errors = errors or ErrorMap(endpoint=type(model).__name__)
         self._context_window = context_window or _profile_window(model) or DEFAULT_CONTEXT_WINDOW
         self._sleep = sleep
+        self._style = prompt_style
+
+    @property
+    def prompt_style(self) -> PromptStyle:
+        """Which prompts the modes build for this model (``"completion"`` unless the caller chose ``"chat"``)."""
+        return self._style
 
     @property
     def context_window(self) -> int:
@@ -118,22 +134,23 @@ class LangChainLLM:
         return estimate_tokens(text)
 
     def complete(
-        self, prompt: str, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
+        self, prompt: Prompt, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
     ) -> Completion:
         model = self._configured(settings)
         with self._translated():
-            result = call_with_retries(lambda: model.invoke(prompt, stop=list(stop) or None),
+            result = call_with_retries(lambda: model.invoke(_input(prompt), stop=list(stop) or None),
                                        self._retry, sleep=self._sleep)
         text, stopped = cut_at_stop(_text_of(result), stop)
-        return Completion(text, _usage(result, prompt, text), "stop" if stopped else _finish_reason(result))
+        return Completion(text, _usage(result, prompt_text(prompt), text),
+                          "stop" if stopped else _finish_reason(result))
 
     def stream(
-        self, prompt: str, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
+        self, prompt: Prompt, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
     ) -> Iterator[str]:
         model = self._configured(settings)
 
         def start() -> Iterator[Any]:
-            chunks = iter(model.stream(prompt, stop=list(stop) or None))
+            chunks = iter(model.stream(_input(prompt), stop=list(stop) or None))
             first = next(chunks, None)  # connection errors surface here, where a retry is still safe
             return itertools.chain(() if first is None else (first,), chunks)
 
@@ -152,6 +169,11 @@ class LangChainLLM:
             yield
         except self._errors.connection + self._errors.timeout + self._errors.api as error:
             raise self._errors.translate(error) from error
+
+
+def _input(prompt: Prompt) -> Any:
+    """A string as is; a conversation as LangChain ``(role, content)`` tuples (text LLMs join them)."""
+    return prompt if isinstance(prompt, str) else [(m.role, m.content) for m in prompt]
 
 
 def _text_of(result: Any) -> str:

@@ -1,9 +1,12 @@
-"""In-process GGUF models run by ``llama-cpp-python``: the embedded Gemma default and ``llamacpp:<path>``.
+"""In-process GGUF models run by ``llama-cpp-python``: the named ``local`` models and ``llamacpp:<path>``.
 
-Completion-style only (no chat template): the default is a small *base* model, prompted few-shot with
-stop sequences. A model file is loaded once per process and shared: :func:`load_llama` caches the
-``llama_cpp.Llama`` by (path, n_ctx, n_threads). One call runs at a time per loaded model (llama.cpp
-state is not thread-safe); a stream holds the model until it is exhausted or closed.
+A string prompt goes to ``create_completion`` (base models, prompted few-shot with stop sequences); a
+conversation (a tuple of :class:`~ragagent.llm.base.Message`) goes to ``create_chat_completion``, which
+renders it with the chat template embedded in the GGUF file. ``prompt_style`` is ``"chat"`` for instruct
+models (the catalog says so for named models; a ``llamacpp:`` file is "chat" when its header carries a chat
+template), so the modes send those a conversation. A model file is loaded once per process and shared:
+:func:`load_llama` caches the ``llama_cpp.Llama`` by (path, n_ctx, n_threads). One call runs at a time per
+loaded model (llama.cpp state is not thread-safe); a stream holds the model until it is exhausted or closed.
 
 All six generation settings map one to one onto ``create_completion`` (``None`` = llama.cpp's default).
 llama.cpp reuses the KV cache of a prompt prefix shared with the previous call (a big saving for ReAct
@@ -29,7 +32,7 @@ from types import ModuleType
 from typing import Any
 
 from ragagent.errors import ConfigError, LLMError, ProviderNotInstalledError
-from ragagent.llm.base import Completion, GenerationSettings
+from ragagent.llm.base import Completion, GenerationSettings, Message, Prompt, PromptStyle, prompt_text
 from ragagent.types import Usage
 
 DEFAULT_N_CTX = 4096
@@ -91,10 +94,19 @@ class LlamaCppLLM:
         n_ctx: int = DEFAULT_N_CTX,
         settings: GenerationSettings | None = None,
         n_threads: int | None = None,
+        chat: bool | None = None,
     ) -> None:
         self.model_path = Path(model_path).expanduser()
         self.settings = settings or GenerationSettings()
         self._loaded = load_llama(self.model_path, n_ctx, n_threads or default_threads())
+        if chat is None:
+            chat = bool(getattr(self.model, "metadata", {}).get("tokenizer.chat_template"))
+        self._style: PromptStyle = "chat" if chat else "completion"
+
+    @property
+    def prompt_style(self) -> PromptStyle:
+        """``"chat"``: the modes send conversations (rendered with the GGUF's template); else plain text."""
+        return self._style
 
     @property
     def model(self) -> Any:
@@ -110,29 +122,38 @@ class LlamaCppLLM:
         return len(self.model.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     def complete(
-        self, prompt: str, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
+        self, prompt: Prompt, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
     ) -> Completion:
         kwargs = self._call_kwargs(prompt, stop, settings)
         with self._loaded.lock:
-            result = self.model.create_completion(prompt, stream=False, **kwargs)
+            if isinstance(prompt, str):
+                result = self.model.create_completion(prompt, stream=False, **kwargs)
+            else:
+                result = self.model.create_chat_completion(_messages(prompt), stream=False, **kwargs)
         choice, usage = result["choices"][0], result["usage"]
+        text = choice["text"] if isinstance(prompt, str) else choice["message"]["content"] or ""
         return Completion(
-            text=choice["text"],
+            text=text,
             usage=Usage(usage["prompt_tokens"], usage["completion_tokens"], 1),
             finish_reason=choice.get("finish_reason"),
         )
 
     def stream(
-        self, prompt: str, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
+        self, prompt: Prompt, *, stop: Sequence[str] = (), settings: GenerationSettings | None = None
     ) -> Iterator[str]:
         kwargs = self._call_kwargs(prompt, stop, settings)
         with self._loaded.lock:
-            for chunk in self.model.create_completion(prompt, stream=True, **kwargs):
-                if piece := chunk["choices"][0]["text"]:
+            if isinstance(prompt, str):
+                for chunk in self.model.create_completion(prompt, stream=True, **kwargs):
+                    if piece := chunk["choices"][0]["text"]:
+                        yield piece
+                return
+            for chunk in self.model.create_chat_completion(_messages(prompt), stream=True, **kwargs):
+                if piece := chunk["choices"][0]["delta"].get("content"):
                     yield piece
 
     def _call_kwargs(
-        self, prompt: str, stop: Sequence[str], settings: GenerationSettings | None
+        self, prompt: Prompt, stop: Sequence[str], settings: GenerationSettings | None
     ) -> dict[str, Any]:
         self._check_fits(prompt)
         s = settings or self.settings
@@ -140,10 +161,15 @@ class LlamaCppLLM:
         kwargs = {k: v for k, v in optional.items() if v is not None}
         return {"stop": list(stop), "max_tokens": s.max_tokens, "temperature": s.temperature, **kwargs}
 
-    def _check_fits(self, prompt: str) -> None:
-        used = self.count_tokens(prompt) + 1  # + BOS
+    def _check_fits(self, prompt: Prompt) -> None:
+        # + BOS; a conversation also pays a few template tokens per message
+        used = self.count_tokens(prompt_text(prompt)) + 1 + (0 if isinstance(prompt, str) else 6 * len(prompt))
         if used >= self.context_window:
             raise LLMError(
                 f"prompt of {used} tokens does not fit the context window of {self.context_window} "
                 f"({self.model_path.name})"
             )
+
+
+def _messages(prompt: Sequence[Message]) -> list[dict[str, str]]:
+    return [{"role": m.role, "content": m.content} for m in prompt]

@@ -2,7 +2,8 @@
 
 Grammar::
 
-    local                              the embedded Gemma 3 270M (the default)
+    local                              the best installed named local model (the default; ``ragagent models``)
+    local:<name>                       a named local model, e.g. local:qwen2.5-coder-1.5b, local:gemma3-270m
     llamacpp:/path/to/model.gguf       any GGUF file, run in-process by llama-cpp-python
     openai:<model>[@<url>]             OpenAI (key from OPENAI_API_KEY)
     anthropic:<model>[@<url>]          Anthropic (key from ANTHROPIC_API_KEY)
@@ -33,7 +34,7 @@ REMOTE_PROVIDERS: tuple[Provider, ...] = ("openai", "anthropic", "ollama", "open
 
 _URL_SUFFIX = re.compile(r"@(?=https?://)")
 _FORMS = (
-    "'local', 'llamacpp:<path.gguf>', '<openai|anthropic|ollama>:<model>[@<url>]' "
+    "'local', 'local:<name>', 'llamacpp:<path.gguf>', '<openai|anthropic|ollama>:<model>[@<url>]' "
     "or 'openai-compatible:<model>@<url>'"
 )
 
@@ -56,6 +57,8 @@ def parse_spec(spec: str, *, base_url: str | None = None) -> ModelSpec:
     provider = _provider(name.strip().lower(), spec, has_colon=bool(sep))
     if provider == "llamacpp":
         return _local_spec(ModelSpec("llamacpp", _required(rest.strip(), spec, "a .gguf path")), base_url)
+    if provider == "local":
+        return _local_spec(ModelSpec("local", _required(rest.strip(), spec, "a model name")), base_url)
     model, url = _split_url(rest.strip())
     url = _merge_url(url, base_url, spec)
     if provider == "openai-compatible" and url is None:
@@ -68,10 +71,8 @@ def parse_spec(spec: str, *, base_url: str | None = None) -> ModelSpec:
 
 def _provider(name: str, spec: str, *, has_colon: bool) -> Provider:
     for provider in PROVIDERS:
-        if name == provider and provider != "local":
+        if name == provider:
             return provider
-    if name == "local":
-        raise ConfigError(f"bad model spec {spec!r}: 'local' takes no argument; use 'llamacpp:<path.gguf>'")
     if not has_colon:
         raise ConfigError(f"bad model spec {spec!r}: expected {_FORMS}")
     raise ConfigError(f"unknown model provider {name!r} in {spec!r}; known: {', '.join(PROVIDERS)}")

@@ -12,9 +12,16 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ragagent.index import Index
-from ragagent.llm.base import LLM, GenerationSettings, TokenCounter, context_window_of, estimate_tokens
+from ragagent.llm.base import (
+    LLM,
+    GenerationSettings,
+    TokenCounter,
+    context_window_of,
+    estimate_tokens,
+    prompt_style,
+)
 from ragagent.rag.citations import CitationVerifier, strip_markers
-from ragagent.rag.prompt import NOT_IN_DOCUMENTS, STOP, build_prompt
+from ragagent.rag.prompt import NOT_IN_DOCUMENTS, build_prompt
 from ragagent.streaming import AnswerStream, SentenceStream
 from ragagent.types import Abstention, Answer, Chunk, Citation, Hit, SearchMode, Usage
 
@@ -78,12 +85,13 @@ class RagRun:
             return
         count = self.llm.count_tokens if isinstance(self.llm, TokenCounter) else estimate_tokens
         budget = context_window_of(self.llm) - self.settings.max_tokens - 8
-        packed = build_prompt(self.question, relevant, budget_tokens=budget, count_tokens=count)
+        packed = build_prompt(self.question, relevant, budget_tokens=budget, count_tokens=count,
+                              chat=prompt_style(self.llm) == "chat")
         passages = [h.chunk for h in packed.shown]
         # What is streamed is the final text: sentences are finalised (attributed markers) as they end.
         stream = SentenceStream(self._finisher(passages))
         pieces: list[str] = []
-        for piece in self.llm.stream(packed.text, stop=STOP, settings=self.settings):
+        for piece in self.llm.stream(packed.prompt, stop=packed.stop, settings=self.settings):
             pieces.append(piece)
             yield from stream.feed(piece)
         yield from stream.close()

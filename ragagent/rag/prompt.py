@@ -1,7 +1,10 @@
 """The RAG prompt: numbered passages packed into the model's context window, plus a worked example.
 
-Completion-style, so it works with small base models (the default Gemma 3 270M) as well as chat
-models: an instruction, one worked example that cites ``[n]``, then the real passages and question.
+Two shapes with the same passages. Completion-style for base models (Gemma 3 270M): an instruction,
+one worked example that cites ``[n]``, then the real passages and ``Answer:``. A conversation for
+instruct models (``prompt_style(llm) == "chat"``): a system message with the rules (cite ``[n]`` after
+every sentence, only passages that state it, say so when the passages lack the answer), one worked
+exchange, then the passages and the question as the user's turn.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ragagent.llm.base import Message, Prompt, prompt_text
 from ragagent.types import Hit
 
 NOT_IN_DOCUMENTS = "The documents do not say."
@@ -26,13 +30,46 @@ EXAMPLE = (
     "Answer: The Eiffel Tower was completed in 1889 for the World's Fair [2].\n\n"
 )
 
+CHAT_STOP = ("\nQuestion:", "\n\nPassages:")
+SYSTEM = (
+    "You answer questions using only the numbered passages the user gives you.\n"
+    "Rules:\n"
+    "- Answer in one to three short sentences.\n"
+    "- End every sentence with the number of the passage that states it, in square brackets, like [2]. "
+    "Cite only a passage that really says it; several are fine, like [1][3].\n"
+    "- Do not use knowledge from outside the passages.\n"
+    f'- If the passages do not contain the answer, reply exactly: "{NOT_IN_DOCUMENTS}"'
+)
+# Repeated at the end of every user turn: small instruct models follow the most recent instruction best.
+REMINDER = (f"\n\nAnswer from the passages only. End every sentence with the number of its passage, like [1]. "
+            f'If they do not answer the question, reply "{NOT_IN_DOCUMENTS}"')
+CHAT_EXAMPLE = (
+    Message("user", "Passages:\n"
+            "[1] (rivers.txt) The Danube flows through ten countries and ends in the Black Sea.\n"
+            "[2] (towers.md) The Eiffel Tower in Paris was completed in 1889 for the World's Fair. "
+            "It was the tallest structure in the world until 1930.\n\n"
+            "Question: When was the Eiffel Tower completed, and how long was it the tallest structure?" + REMINDER),
+    Message("assistant", "The Eiffel Tower was completed in 1889 for the World's Fair [2]. "
+            "It was the tallest structure in the world until 1930 [2]."),
+    Message("user", "Passages:\n"
+            "[1] (rivers.txt) The Danube flows through ten countries and ends in the Black Sea.\n\n"
+            "Question: How long is the Nile?" + REMINDER),
+    Message("assistant", NOT_IN_DOCUMENTS),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class PackedPrompt:
-    """The prompt text and the hits it shows, in the order of their numbers."""
+    """What the model is sent (a string or a conversation) and the hits it shows, in number order."""
 
-    text: str
+    prompt: Prompt
     shown: tuple[Hit, ...]
+    stop: tuple[str, ...] = STOP
+
+    @property
+    def text(self) -> str:
+        """The prompt as plain text (for token counts and traces)."""
+        return prompt_text(self.prompt)
 
 
 def passage_line(n: int, hit: Hit) -> str:
@@ -41,13 +78,25 @@ def passage_line(n: int, hit: Hit) -> str:
 
 
 def build_prompt(question: str, hits: Sequence[Hit], *, budget_tokens: int,
-                 count_tokens: Callable[[str], int]) -> PackedPrompt:
+                 count_tokens: Callable[[str], int], chat: bool = False) -> PackedPrompt:
     """Add passages best-first while the whole prompt fits in ``budget_tokens``.
 
     A passage that does not fit is skipped (a shorter one further down may still fit). Only the first
     passage is ever cut short, so that at least one is shown; citations are checked against the chunk.
+    ``chat`` builds the conversation for instruct models instead of the completion-style text.
     """
+    if chat:
+        fixed = prompt_text((Message("system", SYSTEM), *CHAT_EXAMPLE)) + "Passages:\n"
+        lines, shown = _pack(hits, budget_tokens, count_tokens, fixed, f"\nQuestion: {question}{REMINDER}")
+        user = Message("user", "Passages:\n" + "".join(lines) + f"\nQuestion: {question}{REMINDER}")
+        return PackedPrompt((Message("system", SYSTEM), *CHAT_EXAMPLE, user), shown, CHAT_STOP)
     head, tail = INSTRUCTION + EXAMPLE + "Passages:\n", f"\nQuestion: {question}\nAnswer:"
+    lines, shown = _pack(hits, budget_tokens, count_tokens, head, tail)
+    return PackedPrompt(head + "".join(lines) + tail, shown)
+
+
+def _pack(hits: Sequence[Hit], budget_tokens: int, count_tokens: Callable[[str], int], head: str,
+          tail: str) -> tuple[list[str], tuple[Hit, ...]]:
     used = count_tokens(head + tail)
     lines: list[str] = []
     shown: list[Hit] = []
@@ -64,4 +113,4 @@ def build_prompt(question: str, hits: Sequence[Hit], *, budget_tokens: int,
         lines.append(line)
         shown.append(hit)
         used += cost
-    return PackedPrompt(head + "".join(lines) + tail, tuple(shown))
+    return lines, tuple(shown)

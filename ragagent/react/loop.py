@@ -19,11 +19,20 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from ragagent.errors import ConfigError
-from ragagent.llm.base import LLM, Completion, GenerationSettings, TokenCounter, context_window_of, estimate_tokens
+from ragagent.llm.base import (
+    LLM,
+    Completion,
+    GenerationSettings,
+    Prompt,
+    TokenCounter,
+    context_window_of,
+    estimate_tokens,
+    prompt_style,
+)
 from ragagent.rag.answer import abstention_of, merge_citations
 from ragagent.rag.citations import CitationVerifier
 from ragagent.react.parse import ParsedStep, ParseError, parse_step
-from ragagent.react.prompt import FINAL_STOP, STOP, Turn, render_prompt
+from ragagent.react.prompt import CHAT_STOP, FINAL_STOP, STOP, Turn, render_messages, render_prompt
 from ragagent.tools import Tool, Toolbox, ToolResult, finish_tool
 from ragagent.types import Abstention, Answer, Citation, Hit, JSONValue, Step, Usage
 
@@ -50,6 +59,7 @@ class ReactRun:
         self.timings = {"llm_s": 0.0, "tools_s": 0.0}
         self._count = llm.count_tokens if isinstance(llm, TokenCounter) else estimate_tokens
         self._budget = context_window_of(llm) - settings.max_tokens - 16
+        self._chat = prompt_style(llm) == "chat"
 
     def answer(self, max_steps: int, *, search_first: bool = False) -> Answer:
         started = time.perf_counter()
@@ -62,7 +72,7 @@ class ReactRun:
             max_steps -= 1
         for _ in range(max_steps):
             step_started = time.perf_counter()
-            parsed = parse_step(self._complete(STOP).text)
+            parsed = parse_step(self._complete(CHAT_STOP if self._chat else STOP).text)
             if isinstance(parsed, ParseError):
                 failures += 1
                 self._record_parse_error(parsed, step_started)
@@ -75,9 +85,14 @@ class ReactRun:
                 return self._final(result.observation, started, complete=True)
         return self._best_effort("max_steps reached", started)
 
-    def _complete(self, stop: Sequence[str], suffix: str = "") -> Completion:
-        prompt = render_prompt(self.question, self.tools, self.turns, budget_tokens=self._budget,
-                               count_tokens=self._count, suffix=suffix)
+    def _complete(self, stop: Sequence[str], suffix: str = "", *, final: bool = False) -> Completion:
+        prompt: Prompt
+        if self._chat:
+            prompt = render_messages(self.question, self.tools, self.turns, budget_tokens=self._budget,
+                                     count_tokens=self._count, final=final)
+        else:
+            prompt = render_prompt(self.question, self.tools, self.turns, budget_tokens=self._budget,
+                                   count_tokens=self._count, suffix=suffix)
         began = time.perf_counter()
         completion = self.llm.complete(prompt, stop=stop, settings=self.settings)
         self.timings["llm_s"] += time.perf_counter() - began
@@ -110,7 +125,10 @@ class ReactRun:
 
     def _best_effort(self, reason: str, started: float) -> Answer:
         step_started = time.perf_counter()
-        text = close_finish(self._complete(FINAL_STOP, suffix=LAST_CHANCE).text)
+        if self._chat:
+            text = chat_final(self._complete(CHAT_STOP, final=True).text)
+        else:
+            text = close_finish(self._complete(FINAL_STOP, suffix=LAST_CHANCE).text)
         abstention: Abstention | None = None if text else "no_answer"  # decided here: the model gave nothing
         text = text or NO_ANSWER
         args: Mapping[str, JSONValue] = {"answer": text}
@@ -168,6 +186,14 @@ def close_finish(text: str) -> str:
             return text[:i].strip()
         depth += {"[": 1, "]": -1}.get(char, 0)
     return text.strip()
+
+
+def chat_final(reply: str) -> str:
+    """The answer in an instruct model's last reply: its ``finish[...]`` if it wrote one, else the reply."""
+    parsed = parse_step(reply)
+    if isinstance(parsed, ParsedStep) and parsed.action == "finish" and isinstance(parsed.args, str):
+        return parsed.args
+    return close_finish(reply.split("finish[", 1)[-1])
 
 
 def _cap(text: str) -> str:

@@ -1,9 +1,12 @@
 """The ReAct prompt: instructions, the tool list, worked examples and the transcript so far.
 
-Completion-style so that small base models follow it (the prompt ends with ``Thought:`` and the
-model is stopped before it can write an ``Observation:`` itself).  Examples are shown only when the
-tools they use are present.  When the prompt outgrows the model's budget, the oldest observations
-are elided first.
+Two shapes. Completion-style for small base models (the prompt ends with ``Thought:`` and the model is
+stopped before it can write an ``Observation:`` itself). A conversation for instruct models
+(:func:`render_messages`): a system message with the exact reply grammar (one ``Thought:`` line, one
+``Action:`` line), the tools and the worked examples; the question as the user's turn; each step as the
+model's ``Thought/Action`` turn answered by a user turn ``Observation: ...`` (parse errors arrive there
+too, with what to write instead).  Examples are shown only when the tools they use are present.  When
+the prompt outgrows the model's budget, the oldest observations are elided first.
 
 >>> from ragagent.tools import calculator_tool, finish_tool
 >>> text = render_prompt("What is 2 + 2?", [calculator_tool(), finish_tool()], [])
@@ -16,11 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from ragagent.llm.base import estimate_tokens
+from ragagent.llm.base import Message, estimate_tokens, prompt_text
 from ragagent.rag.prompt import NOT_IN_DOCUMENTS
 from ragagent.tools import Tool
 
 STOP = ("\nObservation:", "\nQuestion:", "<end_of_turn>")
+CHAT_STOP = ("\nObservation:", "Observation:", "\nQuestion:")
 FINAL_STOP = (*STOP, "\nThought:", "\nAction:")
 ELIDED = "(elided to save space)"
 
@@ -105,3 +109,50 @@ def render_prompt(question: str, tools: Sequence[Tool], turns: Sequence[Turn], *
         shown[i] = replace(shown[i], observation=ELIDED)
         text = head + "".join(t.render() for t in shown) + tail
     return text
+
+
+CHAT_RULES = (
+    "You answer the user's question by using tools, one step at a time. Reply to every message with exactly "
+    "two lines and nothing else:\n"
+    "Thought: <one sentence: what you know and what you need next>\n"
+    "Action: <tool>[<input>]\n"
+    "After each Action the user replies with \"Observation: <result>\". Never write an Observation yourself. "
+    'For a tool with several arguments write Action: <tool> {"argument": "value"}. Search again with other '
+    "words when a result does not help; a question about two things needs a search for each. When you know "
+    "the answer, write Action: finish[<answer in one or two sentences>], citing the numbered passages it "
+    f'comes from, like [1]. If the documents do not contain the answer, write Action: finish[{NOT_IN_DOCUMENTS}]'
+    "\n\nTools:\n"
+)
+FINAL_NUDGE = ("Observation: You are out of steps. Reply with one line only: Action: finish[your best answer, "
+               "citing passages like [1]]")
+
+
+def chat_system(tools: Sequence[Tool]) -> str:
+    """The system message: the reply grammar, the tools and the applicable worked examples."""
+    names = {t.name for t in tools}
+    examples = [e.text for e in EXAMPLES if e.tools <= names]
+    lines = "".join(f"{t.describe()}\n" for t in tools)
+    shown = "".join(f"\n{e}" for e in examples)
+    return CHAT_RULES + lines + (f"\nExamples of whole runs:\n{shown}" if shown else "")
+
+
+def render_messages(question: str, tools: Sequence[Tool], turns: Sequence[Turn], *,
+                    budget_tokens: int | None = None, count_tokens: Callable[[str], int] = estimate_tokens,
+                    final: bool = False) -> tuple[Message, ...]:
+    """The conversation for instruct models; ``final`` ends it with a request for ``finish`` now."""
+    def build(shown: Sequence[Turn]) -> tuple[Message, ...]:
+        messages = [Message("system", chat_system(tools)), Message("user", f"Question: {question}")]
+        for turn in shown:
+            messages += [Message("assistant", turn.text), Message("user", f"Observation: {turn.observation}")]
+        if final:  # the last message is always the user's
+            messages[-1] = Message("user", f"{messages[-1].content}\n\n{FINAL_NUDGE}")
+        return tuple(messages)
+
+    shown = list(turns)
+    messages = build(shown)
+    for i in range(len(shown)):
+        if budget_tokens is None or count_tokens(prompt_text(messages)) <= budget_tokens:
+            break
+        shown[i] = replace(shown[i], observation=ELIDED)
+        messages = build(shown)
+    return messages

@@ -19,7 +19,7 @@ def agent(tmp_path_factory: pytest.TempPathFactory) -> Agent:
     index_dir = tmp_path_factory.mktemp("example") / "idx"
     report = ingest_paths([CORPUS], index_dir)
     assert report.failures == () and report.files_seen == 6
-    return Agent(Index.open(index_dir), settings=Settings(llm="local", max_tokens=64, max_steps=3))
+    return Agent(Index.open(index_dir), settings=Settings(llm="local:gemma3-270m", max_tokens=64, max_steps=3))
 
 
 def test_rag_answer_citations_point_at_shown_chunks(agent: Agent) -> None:

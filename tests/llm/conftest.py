@@ -35,7 +35,7 @@ def gemma_path() -> Path:
     pytest.importorskip("llama_cpp", reason="llama-cpp-python missing: pip install 'ragagent[local]'")
     from ragagent.llm import local_model_path
 
-    return local_model_path()
+    return local_model_path("gemma3-270m")  # the small base model keeps these tests fast
 
 
 @pytest.fixture(scope="session")

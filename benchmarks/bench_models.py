@@ -1,0 +1,199 @@
+"""Local models per mode: PAL on GSM8K, RAG and ReAct on HotpotQA; speed and memory of each model.
+
+    python benchmarks/bench_models.py --model qwen2.5-coder-1.5b --mode pal --limit 100
+    python benchmarks/bench_models.py --model qwen2.5-coder-1.5b --mode rag --limit 40
+    python benchmarks/bench_models.py --model qwen2.5-coder-1.5b --mode react --limit 20
+    python benchmarks/bench_models.py --report          # the markdown tables for BENCHMARKS.md
+
+One process per (model, mode); every item is appended to ``$CACHE/results/models/<model>-<mode>.jsonl``
+as soon as it is done, and a re-run skips the items already there, so a run can be stopped and resumed and
+the report always states the N it is based on.
+
+* **pal** — the first ``--limit`` problems of ``gsm8k/test.jsonl``: answer correct (numeric match).
+* **rag** — HotpotQA questions over one index of its paragraphs, built without the gold paragraphs of
+  the *abstention* questions (``ABSTAIN`` = queries 200–219): answerable = the first ``--limit`` queries
+  (answer contains gold, EM/F1, the model's own citations that name a gold paragraph, share of answer
+  sentences the model cited itself); abstention = the 20 questions whose paragraphs were removed
+  (answer says the documents do not say).
+* **react** — the first ``--limit`` queries with the default tools (EM/F1, steps, parse errors, runs ending
+  in a parse failure), next to RAG alone on the same questions (from the rag results).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import string
+import sys
+import time
+from collections import Counter
+from itertools import zip_longest
+from typing import Any
+
+from _common import CACHE, DATA, index_of, machine_info, read_jsonl
+
+RESULTS = CACHE / "results" / "models"
+ABSTAIN = range(200, 220)
+_CITE = re.compile(r"\[\d+\]")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
+
+
+def normalize(text: str) -> str:
+    """SQuAD/HotpotQA answer normalisation: lower case, no punctuation, articles or extra spaces."""
+    text = _CITE.sub(" ", text).lower()
+    text = "".join(ch for ch in text if ch not in set(string.punctuation))
+    return " ".join(re.sub(r"\b(a|an|the)\b", " ", text).split())
+
+
+def f1(prediction: str, gold: str) -> float:
+    pred, ref = normalize(prediction).split(), normalize(gold).split()
+    common = sum((Counter(pred) & Counter(ref)).values())
+    if common == 0:
+        return 0.0
+    precision, recall = common / len(pred), common / len(ref)
+    return 2 * precision * recall / (precision + recall)
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE.split(text.strip()) if s.strip()]
+
+
+def hotpot() -> tuple[list[dict[str, Any]], dict[str, set[str]]]:
+    queries = read_jsonl(DATA / "hotpotqa" / "queries.jsonl")
+    gold: dict[str, set[str]] = {}
+    for line in (DATA / "hotpotqa" / "qrels" / "test.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        qid, doc, _ = line.split("\t")
+        gold.setdefault(qid, set()).add(doc)
+    return queries, gold
+
+
+def hotpot_index() -> Any:
+    """The HotpotQA paragraphs minus the gold paragraphs of the abstention questions (built once)."""
+    queries, gold = hotpot()
+    removed = set().union(*(gold[queries[i]["_id"]] for i in ABSTAIN))
+    corpus = CACHE / "hotpotqa-abstain" / "corpus.jsonl"
+    if not corpus.exists():
+        corpus.parent.mkdir(parents=True, exist_ok=True)
+        kept = [r for r in read_jsonl(DATA / "hotpotqa" / "corpus.jsonl") if r["_id"] not in removed]
+        corpus.write_text("".join(json.dumps(r) + "\n" for r in kept), encoding="utf-8")
+    return index_of(corpus, CACHE / "hotpotqa-abstain-c1000")
+
+
+def perf(llm: Any) -> dict[str, float]:
+    """llama.cpp's cumulative prompt/generation counters (reset after reading)."""
+    import llama_cpp
+
+    ctx = llm.model._ctx.ctx
+    data = llama_cpp.llama_perf_context(ctx)
+    llama_cpp.llama_perf_context_reset(ctx)
+    return {"prompt_n": data.n_p_eval, "prompt_ms": data.t_p_eval_ms, "gen_n": data.n_eval, "gen_ms": data.t_eval_ms}
+
+
+def run_pal(llm: Any, item: dict[str, Any], settings: Any) -> dict[str, Any]:
+    from ragagent.pal import answer_pal
+    from ragagent.pal_eval import extract_gsm8k_answer, numbers_match
+    from ragagent.sandbox import BubblewrapExecutor
+
+    expected = extract_gsm8k_answer(item["answer"])
+    answer = answer_pal(item["question"], llm, executor=BubblewrapExecutor(), settings=settings)
+    return {"correct": answer.answered and numbers_match(answer.value, expected), "expected": expected,
+            "predicted": answer.text, "attempts": len(answer.steps), "error": answer.steps[-1].error}
+
+
+def run_rag(llm: Any, item: dict[str, Any], settings: Any, index: Any, gold: set[str]) -> dict[str, Any]:
+    from ragagent.rag.answer import RagOptions, RagRun
+    from ragagent.rag.citations import CitationVerifier
+
+    run = RagRun(item["text"], index, llm, settings, RagOptions(k=5), CitationVerifier())
+    raw = "".join(run).strip()  # what the model wrote, before ragagent attributes uncited sentences
+    answer = run.result()
+    own = [c for c in answer.citations if c.origin == "model"]
+    said = sentences(raw)
+    return {"text": answer.text, "raw": raw, "answered": answer.answered, "gold": item["answer"],
+            "contains": normalize(item["answer"]) in normalize(answer.text), "f1": f1(answer.text, item["answer"]),
+            "em": normalize(answer.text) == normalize(item["answer"]),
+            "cited_sentences": sum(bool(_CITE.search(s)) for s in said), "sentences": len(said),
+            "own_citations": len(own), "gold_citations": sum(c.source.split("#", 1)[-1] in gold for c in own),
+            "verified": sum(c.verified for c in own)}
+
+
+def run_react(llm: Any, item: dict[str, Any], settings: Any, index: Any) -> dict[str, Any]:
+    from ragagent.tools import default_tools
+
+    from ragagent.react import run_react as react
+    from ragagent.sandbox import BubblewrapExecutor
+
+    answer = react(item["text"], llm, default_tools(index, BubblewrapExecutor(), k=4), settings=settings,
+                   max_steps=6, search_first=True)
+    errors = [s for s in answer.steps if (s.error or "").startswith("parse error")]
+    return {"text": answer.text, "gold": item["answer"], "f1": f1(answer.text, item["answer"]),
+            "em": normalize(answer.text) == normalize(item["answer"]),
+            "contains": normalize(item["answer"]) in normalize(answer.text), "steps": len(answer.steps),
+            "parse_errors": len(errors), "complete": answer.complete,
+            "parse_failure": any((s.error or "") == "too many unparsable replies" for s in answer.steps)}
+
+
+def measure(args: argparse.Namespace) -> None:
+    from ragagent.llm import GenerationSettings, load_llm
+
+    out = RESULTS / f"{args.model}-{args.mode}.jsonl"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    done = {r["id"] for r in read_jsonl(out) if "id" in r} if out.exists() else set()
+    index = hotpot_index() if args.mode in ("rag", "react") else None
+    began = time.perf_counter()
+    llm = load_llm(f"local:{args.model}", n_ctx=args.n_ctx, n_threads=args.threads)
+    meta = {"meta": True, "load_s": time.perf_counter() - began, "n_ctx": args.n_ctx, "machine": machine_info(),
+            "threads": args.threads,
+            "max_tokens": args.max_tokens, "command": " ".join(sys.argv)}
+    settings = GenerationSettings(temperature=0.0, max_tokens=args.max_tokens, repeat_penalty=args.repeat_penalty)
+    perf(llm)
+    if args.mode == "pal":
+        items = [(f"gsm8k-{i}", r) for i, r in enumerate(read_jsonl(DATA / "gsm8k" / "test.jsonl")[: args.limit])]
+    else:
+        queries, gold = hotpot()
+        # rag: answerable and abstention questions alternate, so a run stopped early still measures both
+        abstain = list(ABSTAIN) if args.mode == "rag" else []
+        chosen = [i for pair in zip_longest(range(args.limit), abstain) for i in pair if i is not None]
+        items = [(queries[i]["_id"], {**queries[i], "abstain": i in ABSTAIN}) for i in chosen]
+    with out.open("a", encoding="utf-8") as sink:
+        sink.write(json.dumps(meta) + "\n")
+        for item_id, item in items:
+            if item_id in done:
+                continue
+            started = time.perf_counter()
+            if args.mode == "pal":
+                row = run_pal(llm, item, settings)
+            elif args.mode == "rag":
+                row = run_rag(llm, item, settings, index, gold[item_id])
+            else:
+                row = run_react(llm, item, settings, index)
+            row |= {"id": item_id, "abstain": item.get("abstain", False), "seconds": time.perf_counter() - started,
+                    "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **perf(llm)}
+            sink.write(json.dumps(row) + "\n")
+            sink.flush()
+            print(f"{item_id}: {json.dumps({k: row[k] for k in row if k not in ('raw', 'text')})[:300]}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default="qwen2.5-coder-1.5b")
+    parser.add_argument("--mode", choices=("pal", "rag", "react"), default="pal")
+    parser.add_argument("--limit", type=int, default=100)
+    parser.add_argument("--n-ctx", type=int, default=4096)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--max-tokens", type=int, default=384)
+    parser.add_argument("--repeat-penalty", type=float, default=1.1)
+    parser.add_argument("--report", action="store_true", help="print the tables from the stored results")
+    args = parser.parse_args()
+    if args.report:
+        from _models_report import report
+
+        print(report(RESULTS))
+    else:
+        measure(args)
+
+
+if __name__ == "__main__":
+    main()
