@@ -65,3 +65,13 @@ def test_bad_settings_are_config_errors(tmp_path: Path) -> None:
         load_settings(bad)
     with pytest.raises(ConfigError, match="invalid setting"):
         load_settings(None, nonsense=1)
+
+
+def test_max_tokens_defaults_per_mode_unless_set() -> None:
+    from ragagent.config import MODE_MAX_TOKENS, Settings
+
+    unset = Settings()
+    assert [unset.generation(m).max_tokens for m in ("rag", "pal", "react")] == [
+        MODE_MAX_TOKENS["rag"], MODE_MAX_TOKENS["pal"], MODE_MAX_TOKENS["react"]]
+    assert MODE_MAX_TOKENS["pal"] > MODE_MAX_TOKENS["rag"]
+    assert {Settings(max_tokens=50).generation(m).max_tokens for m in ("rag", "pal", "react")} == {50}
