@@ -25,7 +25,7 @@ def langchain_scripted() -> LLM:
 
 def local(request: pytest.FixtureRequest) -> LLM:
     request.getfixturevalue("gemma_path")
-    return load_llm("local", n_ctx=2048)
+    return load_llm("local:gemma3-270m", n_ctx=2048)
 
 
 @pytest.fixture(
