@@ -52,8 +52,9 @@ def report(results: Path) -> str:
         headers = {"pal": ["model", "GSM8K correct (N)", "repair rounds"],
                    "rag": ["model", "N answerable", "contains gold", "F1", "sentences cited by model",
                            "citation precision (gold)", "N abstain", "abstained"],
-                   "react": ["model", "N", "ReAct F1", "ReAct contains gold", "RAG F1 (same q.)",
-                             "RAG contains gold", "mean steps", "parse errors / steps", "runs ending in parse failure"]}
+                   "react": ["model", "N", "ReAct F1", "ReAct contains gold", "RAG F1 (same questions)",
+                             "RAG contains gold (same questions)", "mean steps", "parse errors / steps",
+                             "runs ending in parse failure"]}
         out.append(f"### {mode}\n\n" + _table(headers[mode] + SPEED, rows))
     return "\n\n".join(out)
 
@@ -74,9 +75,12 @@ def _rag(items: list[dict[str, Any]]) -> list[str]:
 def _react(items: list[dict[str, Any]], rag_path: Path) -> list[str]:
     rag = {r["id"]: r for r in _rows(rag_path)[1]} if rag_path.exists() else {}
     same = [rag[r["id"]] for r in items if r["id"] in rag]
+    react_same = [r for r in items if r["id"] in rag]
     steps = sum(r["steps"] for r in items)
     return [str(len(items)), f"{mean(r['f1'] for r in items):.2f}", f"{mean(r['contains'] for r in items):.0%}",
-            f"{mean(r['f1'] for r in same):.2f} (N={len(same)})" if same else "–",
-            f"{mean(r['contains'] for r in same):.0%}" if same else "–", f"{steps / len(items):.1f}",
+            f"{mean(r['f1'] for r in same):.2f} vs ReAct {mean(r['f1'] for r in react_same):.2f} (N={len(same)})"
+            if same else "–",
+            f"{mean(r['contains'] for r in same):.0%} vs ReAct {mean(r['contains'] for r in react_same):.0%}"
+            if same else "–", f"{steps / len(items):.1f}",
             f"{sum(r['parse_errors'] for r in items)}/{steps}",
             f"{sum(r['parse_failure'] for r in items)}/{len(items)}"]
