@@ -18,6 +18,7 @@ import json
 import math
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ragagent.llm.base import LLM, GenerationSettings
@@ -188,8 +189,12 @@ def answer_pal(
     context: str | None = None,
     timeout_s: float = 10.0,
     memory_mb: int = 256,
+    on_step: Callable[[Step], None] | None = None,
 ) -> Answer:
-    """Answer ``question`` by generating a program and running it in the sandbox (one repair round)."""
+    """Answer ``question`` by generating a program and running it in the sandbox (one repair round).
+
+    ``on_step`` sees each attempt (program, result or error) as it finishes, for live traces.
+    """
     start = time.perf_counter()
     if executor is None:
         from ragagent.sandbox import BubblewrapExecutor
@@ -200,6 +205,8 @@ def answer_pal(
     for _ in range(2):
         attempt = _attempt(prompt, question, llm, executor, settings or DEFAULT_SETTINGS, timeout_s, memory_mb)
         attempts.append(attempt)
+        if on_step is not None:
+            on_step(attempt.step())
         if attempt.failure is None:
             break
         prompt = build_repair_prompt(question, attempt.code, attempt.failure, context)
