@@ -41,13 +41,16 @@ def passage_line(n: int, hit: Hit) -> str:
 
 
 def build_prompt(question: str, hits: Sequence[Hit], *, budget_tokens: int,
-                 count_tokens: Callable[[str], int]) -> PackedPrompt:
+                 count_tokens: Callable[[str], int], history: str = "") -> PackedPrompt:
     """Add passages best-first while the whole prompt fits in ``budget_tokens``.
+
+    ``history`` (a chat's summarised earlier turns, already bounded by the caller) comes before the passages.
 
     A passage that does not fit is skipped (a shorter one further down may still fit). Only the first
     passage is ever cut short, so that at least one is shown; citations are checked against the chunk.
     """
-    head, tail = INSTRUCTION + EXAMPLE + "Passages:\n", f"\nQuestion: {question}\nAnswer:"
+    earlier = f"Earlier in this conversation:\n{history.strip()}\n\n" if history.strip() else ""
+    head, tail = INSTRUCTION + EXAMPLE + earlier + "Passages:\n", f"\nQuestion: {question}\nAnswer:"
     used = count_tokens(head + tail)
     lines: list[str] = []
     shown: list[Hit] = []
