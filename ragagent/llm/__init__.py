@@ -7,7 +7,15 @@
 
 Specs: ``local`` | ``llamacpp:<path.gguf>`` | ``openai:<model>`` | ``anthropic:<model>`` |
 ``ollama:<model>`` | ``openai-compatible:<model>@<url>`` (details in :mod:`ragagent.llm.spec`).
+
+Only the protocol module is imported eagerly; the factory and the adapters (which import LangChain or
+llama-cpp) load on first use of their names, so ``from ragagent.llm.base import ...`` stays cheap.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from ragagent.llm.base import (
     DEFAULT_CONTEXT_WINDOW,
@@ -18,12 +26,26 @@ from ragagent.llm.base import (
     context_window_of,
     estimate_tokens,
 )
-from ragagent.llm.factory import load_llm
-from ragagent.llm.gemma import local_model_path, model_cache_dir
-from ragagent.llm.langchain_adapter import ErrorMap, LangChainLLM
-from ragagent.llm.local import LlamaCppLLM
-from ragagent.llm.retry import RetryPolicy
-from ragagent.llm.spec import ModelSpec, parse_spec
+
+if TYPE_CHECKING:
+    from ragagent.llm.factory import load_llm
+    from ragagent.llm.gemma import local_model_path, model_cache_dir
+    from ragagent.llm.langchain_adapter import ErrorMap, LangChainLLM
+    from ragagent.llm.local import LlamaCppLLM
+    from ragagent.llm.retry import RetryPolicy
+    from ragagent.llm.spec import ModelSpec, parse_spec
+
+_LAZY = {
+    "load_llm": "ragagent.llm.factory",
+    "local_model_path": "ragagent.llm.gemma",
+    "model_cache_dir": "ragagent.llm.gemma",
+    "ErrorMap": "ragagent.llm.langchain_adapter",
+    "LangChainLLM": "ragagent.llm.langchain_adapter",
+    "LlamaCppLLM": "ragagent.llm.local",
+    "RetryPolicy": "ragagent.llm.retry",
+    "ModelSpec": "ragagent.llm.spec",
+    "parse_spec": "ragagent.llm.spec",
+}
 
 __all__ = [
     "DEFAULT_CONTEXT_WINDOW",
@@ -43,3 +65,12 @@ __all__ = [
     "model_cache_dir",
     "parse_spec",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ragagent.llm' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -16,7 +16,6 @@ from ragagent.errors import ConfigError
 from ragagent.llm.base import LLM, GenerationSettings
 from ragagent.llm.gemma import local_model_path
 from ragagent.llm.local import DEFAULT_N_CTX, LlamaCppLLM, llama_cpp_module
-from ragagent.llm.providers import build_remote
 from ragagent.llm.spec import parse_spec
 
 
@@ -36,6 +35,8 @@ def load_llm(
         llama_cpp_module()  # fail fast, before assembling a model file nobody can run
         path = local_model_path() if parsed.provider == "local" else parsed.model
         return LlamaCppLLM(path, n_ctx=n_ctx or DEFAULT_N_CTX, settings=settings)
+    from ragagent.llm.providers import build_remote  # imports LangChain: only for remote models
+
     return build_remote(
         parsed, settings=settings, timeout_s=timeout_s, max_retries=max_retries, context_window=n_ctx
     )
