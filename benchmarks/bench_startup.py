@@ -5,7 +5,7 @@
 Every CLI timing is a fresh process (``ragagent`` from this environment; files in the page cache, i.e. a new
 process, not a cold disk), wall clock from spawn to exit, commands interleaved round-robin; the table gives
 the median of ``--runs`` with min and max. ``ask`` is timed until the process starts importing llama-cpp (an
-audit hook ends it there): everything ragagent does before the model starts. Peak RSS comes from ``wait4``.
+meta-path finder ends it there): everything ragagent does before the model starts. Peak RSS comes from ``wait4``.
 
 Then, in this process: the hits of hybrid search with the ONNX encoder against sentence-transformers (same
 index, every query; identical ids and order expected), query-embedding latency of both, and document
@@ -40,12 +40,13 @@ QUERIES = ["what is react", "When was the transformer architecture introduced?",
            "What does BM25 score?"]
 HEAVY = ("torch", "transformers", "sentence_transformers", "langchain_core", "llama_cpp", "onnxruntime", "tokenizers",
          "faiss", "bm25s", "scipy", "pydantic", "numpy", "rich", "typer")
-# Ends `ragagent ask` when it starts importing the model library: the time ragagent spends before the model starts.
+# Ends `ragagent ask` when it starts importing the model library (llama-cpp): the time ragagent spends before the model starts.
 STOP_AT_MODEL = ("import os, sys\n"
-                 "def hook(event, args):\n"
-                 "    if event == 'import' and args[0] == 'llama_cpp':\n"
-                 "        os._exit(0)\n"
-                 "sys.addaudithook(hook)\n"
+                 "class StopAtModel:\n"
+                 "    def find_spec(self, name, path=None, target=None):\n"
+                 "        if name == 'llama_cpp':\n"
+                 "            os._exit(0)\n"
+                 "sys.meta_path.insert(0, StopAtModel())\n"
                  "from ragagent.cli import main\n"
                  "sys.argv = ['ragagent'] + sys.argv[1:]\n"
                  "main()\n")
