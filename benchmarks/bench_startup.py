@@ -4,7 +4,8 @@
 
 Every CLI timing is a fresh process (``ragagent`` from this environment; files in the page cache, i.e. a new
 process, not a cold disk), wall clock from spawn to exit, commands interleaved round-robin; the table gives
-the median of ``--runs`` with min and max. ``ask`` is timed until the process starts importing llama-cpp (an
+the median of ``--runs`` with min and max, and the process's CPU time (user + sys, from ``wait4``), which
+a loaded machine inflates far less than wall time. ``ask`` is timed until the process starts importing llama-cpp (an
 meta-path finder ends it there): everything ragagent does before the model starts. Peak RSS comes from ``wait4``.
 
 Then, in this process: the hits of hybrid search with the ONNX encoder against sentence-transformers (same
@@ -40,7 +41,7 @@ QUERIES = ["what is react", "When was the transformer architecture introduced?",
            "What does BM25 score?"]
 HEAVY = ("torch", "transformers", "sentence_transformers", "langchain_core", "llama_cpp", "onnxruntime", "tokenizers",
          "faiss", "bm25s", "scipy", "pydantic", "numpy", "rich", "typer")
-# Ends `ragagent ask` when it starts importing the model library (llama-cpp): the time ragagent spends before the model starts.
+# Ends `ragagent ask` when it starts importing llama-cpp: the time ragagent spends before the model starts.
 STOP_AT_MODEL = ("import os, sys\n"
                  "class StopAtModel:\n"
                  "    def find_spec(self, name, path=None, target=None):\n"
@@ -50,13 +51,14 @@ STOP_AT_MODEL = ("import os, sys\n"
                  "from ragagent.cli import main\n"
                  "sys.argv = ['ragagent'] + sys.argv[1:]\n"
                  "main()\n")
-LOADED = ("import sys\nfrom ragagent.cli import main\nsys.argv = ['ragagent'] + sys.argv[1:]\n"
+LOADED = ("import sys\nfrom ragagent.cli import main\n"
+          "sys.argv = ['ragagent'] + sys.argv[1:]\n"
           "try:\n    main()\nexcept SystemExit:\n    pass\n"
           f"print('LOADED', sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n")
 
 
-def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MiB) and stderr of one fresh process."""
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds (user + sys), peak RSS (MiB) and stderr of one fresh process."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     assert proc.stderr is not None
@@ -66,7 +68,7 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.exit(f"{' '.join(argv)} failed ({proc.returncode}): {err[-500:]}")
-    return wall, usage.ru_maxrss / 1024, err
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, err
 
 
 def cli_table(index: Path, runs: int) -> list[tuple[str, ...]]:
@@ -80,20 +82,21 @@ def cli_table(index: Path, runs: int) -> list[tuple[str, ...]]:
         "search sparse": ([ragagent, "search", "what is react", "--mode", "sparse", "--index", str(index)], ENV),
         "ask, until the model starts loading": ([py, "-c", STOP_AT_MODEL, *ask], ENV),
     }
-    samples: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    samples: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     names = list(commands)
     for name in names:  # warm the page cache once
         run_once(*commands[name])
     for r in range(runs):
         for name in names[r % len(names):] + names[: r % len(names)]:
-            wall, rss, _ = run_once(*commands[name])
-            samples[name].append((wall, rss))
+            wall, cpu, rss, _ = run_once(*commands[name])
+            samples[name].append((wall, cpu, rss))
         print(f"  run {r + 1}: " + ", ".join(f"{samples[n][-1][0]:.2f}" for n in names), flush=True)
     rows = []
     for name in names:
-        walls = [w for w, _ in samples[name]]
+        walls = [w for w, _, _ in samples[name]]
+        cpus = [c for _, c, _ in samples[name]]
         rows.append((name, f"{statistics.median(walls):.2f}", f"{min(walls):.2f} / {max(walls):.2f}",
-                     f"{max(r for _, r in samples[name]):.0f}"))
+                     f"{statistics.median(cpus):.2f}", f"{max(r for _, _, r in samples[name]):.0f}"))
     return rows
 
 
@@ -105,7 +108,7 @@ def loaded_modules(index: Path) -> list[tuple[str, str]]:
         ("search hybrid, torch", ["search", "what is react", "--index", str(index)],
          {**ENV, "RAGAGENT_QUERY_ENCODER": "torch"}),
     ]:
-        _, _, err = run_once([sys.executable, "-c", LOADED, *args], env)
+        _, _, _, err = run_once([sys.executable, "-c", LOADED, *args], env)
         found = re.search(r"LOADED (\[.*\])", err)
         out.append((name, found.group(1) if found else "?"))
     return out
@@ -195,7 +198,8 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "ragagent.onnx_export"], env=ENV, check=True, cwd=ROOT)
 
     print("\n## CLI start-up (fresh processes)\n")
-    print(table(("command", "median s", "min / max s", "peak RSS MiB"), cli_table(args.index, args.runs)))
+    print(table(("command", "wall s, median", "wall min / max", "CPU s (user+sys), median", "peak RSS MiB"),
+                cli_table(args.index, args.runs)))
     print(f"\nload average {os.getloadavg()[0]:.1f} after the CLI runs")
     print("\n## Heavy modules each command loads\n")
     print(table(("command", "loaded"), loaded_modules(args.index)))
