@@ -123,10 +123,10 @@ class ChatSession:
             "turns": [turn_record(t) for t in self.turns],
         }
 
-    def save(self, path: Path) -> int:
+    def save(self, path: str | Path) -> int:
         """Write :meth:`transcript` to ``path`` atomically; returns the number of turns saved."""
         data = json.dumps(self.transcript(), indent=2, ensure_ascii=False, default=str) + "\n"
-        target = path.expanduser()
+        target = Path(path).expanduser()
         if target.is_dir():
             raise ConfigError(f"cannot save the transcript to {path}: it is a directory")
         try:
