@@ -67,14 +67,15 @@ class Index:
         """
         directory = Path(directory)
         try:
-            return cls._open(directory, embedder, verify)
+            return cls._open(directory, embedder, verify, query_encoder)
         except IndexCorruptError as exc:
             raise IndexCorruptError(
                 f"{exc}; rebuild it from its recorded sources: ragagent ingest --rebuild --index {directory}"
             ) from exc
 
     @classmethod
-    def _open(cls, directory: Path, embedder: Embedder | None, verify: bool) -> Index:
+    def _open(cls, directory: Path, embedder: Embedder | None, verify: bool,
+              query_encoder: QueryBackend | None) -> Index:
         manifest = read_manifest(directory)
         gen = directory / manifest.generation
         if verify:

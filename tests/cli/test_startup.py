@@ -50,8 +50,10 @@ def loaded(args: list[str], *, hook: str = REPORT, env: dict[str, str] | None = 
 
 
 def test_help_loads_no_heavy_library() -> None:
-    assert loaded(["--help"]) == []
-    assert loaded(["search", "--help"]) == ["pydantic"]  # typer >= 0.20 coerces a command's options with pydantic
+    # numpy and pydantic come in through the option types the commands' signatures name (AskMode, DenseKind...)
+    # and typer's own option coercion; no ML stack may.
+    for args in (["--help"], ["search", "--help"]):
+        assert set(loaded(args)) <= {"numpy", "pydantic"}
 
 
 @pytest.fixture(scope="module")
