@@ -120,6 +120,11 @@ class SavedScores:
         return cls(data, indices, indptr, int(params["num_docs"]), {str(k): int(v) for k, v in vocab.items()},
                    str(params.get("dtype", "float32")))
 
+    @property
+    def scores(self) -> dict[str, object]:
+        """The matrix as ``bm25s.BM25.scores`` holds it."""
+        return {"data": self.data, "indices": self.indices, "indptr": self.indptr, "num_docs": self.num_docs}
+
     def get_scores_from_ids(self, ids: Sequence[int]) -> np.ndarray:
         scores = np.zeros(self.num_docs, dtype=self.dtype)
         for token in ids:
