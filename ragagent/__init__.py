@@ -6,14 +6,20 @@
 >>> index.search("what is PAL?", k=3)                                  # doctest: +SKIP
 
 (The ingestion function is ``ingest_paths`` because ``ragagent.ingest`` is the loaders' subpackage.)
+
+Importing ragagent is cheap: the public names below load their modules on first use (PEP 562), so a
+command that only searches never imports the LLM stack, and nothing imports torch until a model needs it.
 """
 
-from ragagent.agent import Agent
-from ragagent.config import Settings, load_settings
-from ragagent.embeddings import DEFAULT_EMBEDDING_MODEL, Embedder, SentenceTransformerEmbedder
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ragagent.errors import (
     ConfigError,
     EmbeddingMismatchError,
+    EncoderUnavailableError,
     IndexCorruptError,
     IndexError_,
     IndexLockedError,
@@ -30,11 +36,36 @@ from ragagent.errors import (
     SandboxUnavailableError,
     ToolError,
 )
-from ragagent.index import Index, IngestOptions, IngestReport, SearchOptions, ingest_paths
-from ragagent.rag.citations import CitationVerifier
-from ragagent.rag.support import Support, SupportChecker
-from ragagent.streaming import AnswerStream
 from ragagent.types import Answer, Chunk, Citation, Hit, RetrieverScore, Span, Step, Usage
+
+if TYPE_CHECKING:
+    from ragagent.agent import Agent
+    from ragagent.chat import ChatSession
+    from ragagent.config import Settings, load_settings
+    from ragagent.embeddings import DEFAULT_EMBEDDING_MODEL, Embedder, SentenceTransformerEmbedder
+    from ragagent.index import Index, IngestOptions, IngestReport, SearchOptions, ingest_paths
+    from ragagent.rag.citations import CitationVerifier
+    from ragagent.rag.support import Support, SupportChecker
+    from ragagent.streaming import AnswerStream
+
+_LAZY = {
+    "Agent": "ragagent.agent",
+    "ChatSession": "ragagent.chat",
+    "Settings": "ragagent.config",
+    "load_settings": "ragagent.config",
+    "DEFAULT_EMBEDDING_MODEL": "ragagent.embeddings",
+    "Embedder": "ragagent.embeddings",
+    "SentenceTransformerEmbedder": "ragagent.embeddings",
+    "Index": "ragagent.index",
+    "IngestOptions": "ragagent.index",
+    "IngestReport": "ragagent.index",
+    "SearchOptions": "ragagent.index",
+    "ingest_paths": "ragagent.index",
+    "AnswerStream": "ragagent.streaming",
+    "CitationVerifier": "ragagent.rag.citations",
+    "Support": "ragagent.rag.support",
+    "SupportChecker": "ragagent.rag.support",
+}
 
 __version__ = "0.1.0"
 
@@ -43,12 +74,14 @@ __all__ = [
     "Agent",
     "Answer",
     "AnswerStream",
+    "ChatSession",
     "Chunk",
     "Citation",
     "CitationVerifier",
     "ConfigError",
     "Embedder",
     "EmbeddingMismatchError",
+    "EncoderUnavailableError",
     "Hit",
     "Index",
     "IndexCorruptError",
@@ -81,3 +114,16 @@ __all__ = [
     "ingest_paths",
     "load_settings",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ragagent' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | {name for name in globals() if name.startswith("_")})

@@ -43,7 +43,7 @@ class Agent:
                  settings: Settings | None = None, executor: Executor | None = None,
                  tools: Sequence[Tool] = ()) -> None:
         self.settings = settings or Settings()
-        self.index = index if isinstance(index, Index) else Index.open(index)
+        self.index = index if isinstance(index, Index) else Index.open(index, query_encoder=self.settings.query_encoder)
         self.llm = self._load_llm(llm)
         self.verifier = CitationVerifier(self._checker())
         self._executor = executor
@@ -87,14 +87,19 @@ class Agent:
         """
         return self.stream(question, mode, on_step=on_step).answer
 
-    def stream(self, question: str, mode: AskMode = "auto", *, on_step: StepCallback | None = None) -> AnswerStream:
-        """Like :meth:`ask`, streaming the answer text (RAG streams tokens; PAL/ReAct the final text)."""
+    def stream(self, question: str, mode: AskMode = "auto", *, on_step: StepCallback | None = None,
+               history: str = "") -> AnswerStream:
+        """Like :meth:`ask`, streaming the answer text (RAG streams tokens; PAL/ReAct the final text).
+
+        ``history`` is a summarised conversation shown to the RAG prompt (see :class:`~ragagent.chat.ChatSession`);
+        retrieval always uses ``question`` alone.
+        """
         if not question.strip():
             raise ConfigError("the question is empty")
         chosen = self.route(question, mode)
         if chosen.mode == "rag":
             run = RagRun(question, self.index, self.llm, self.settings.generation("rag"), self.settings.rag_options(),
-                         self.verifier)
+                         self.verifier, history=history)
             return AnswerStream(iter(run), lambda: _routed(run.result(), chosen))
         answer = _routed(self._non_streaming(question, chosen.mode, on_step), chosen)
         return AnswerStream(iter([answer.text]), lambda: answer)
@@ -104,7 +109,8 @@ class Agent:
             from ragagent.pal import answer_pal
 
             return answer_pal(question, self.llm, executor=self.executor, settings=self.settings.generation("pal"),
-                              timeout_s=self.settings.sandbox_timeout_s, memory_mb=self.settings.sandbox_memory_mb)
+                              timeout_s=self.settings.sandbox_timeout_s, memory_mb=self.settings.sandbox_memory_mb,
+                              on_step=on_step)
         from ragagent.react import run_react
         from ragagent.tools import default_tools
 

@@ -1,37 +1,47 @@
-"""A chat session over an :class:`~ragagent.Agent`: history, follow-up rewriting, mode switching.
+"""A chat session over an :class:`~ragagent.Agent`: follow-ups made standalone, bounded memory, settings.
 
->>> session = ChatSession(agent)                            # doctest: +SKIP
->>> run = session.stream("Who proposed PAL?")               # doctest: +SKIP
->>> "".join(run); run.answer.citations                      # doctest: +SKIP
->>> session.stream("When was it published?").answer.question  # rewritten with the conversation  # doctest: +SKIP
+>>> session = ChatSession(agent)                              # doctest: +SKIP
+>>> "".join(run := session.stream("When was ReAct introduced?"))  # doctest: +SKIP
+>>> session.stream("Who proposed it?").answer.question        # "Who proposed ReAct?"  # doctest: +SKIP
+>>> session.save(Path("chat.json"))                           # the transcript with citations  # doctest: +SKIP
+
+Each question is condensed into a standalone one (:mod:`ragagent.conversation`: the model when it can,
+rules otherwise) that retrieval uses; the answer prompt also sees a summarised history bounded by
+``history_tokens`` (oldest turns drop out first). A turn that fails leaves the session as it was.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
-from ragagent.agent import Agent, AskMode, StepCallback
-from ragagent.llm.base import GenerationSettings
+from ragagent.agent import MODES, Agent, AskMode, StepCallback
+from ragagent.conversation import HISTORY_TOKENS, Condensed, Exchange, condense, history_block
+from ragagent.errors import ConfigError
+from ragagent.llm.base import TokenCounter, estimate_tokens
 from ragagent.streaming import AnswerStream
-from ragagent.types import Answer
+from ragagent.types import Answer, Step
 
-_REFERS_BACK = re.compile(
-    r"\b(it|its|they|them|their|this|that|these|those|he|him|his|she|her|there|then|the same|also)\b", re.I
-)
-_REWRITE = (
-    "Rewrite the follow-up as a question that can be understood without the conversation.\n\n"
-    "Conversation:\nQ: Who wrote Hamlet?\nA: William Shakespeare wrote Hamlet.\n"
-    "Follow-up: When was he born?\nStandalone question: When was William Shakespeare born?\n\n"
-    "Conversation:\n{history}\nFollow-up: {question}\nStandalone question:"
-)
+TRANSCRIPT_FORMAT = "ragagent-chat/1"
 
 
 @dataclass(frozen=True, slots=True)
 class Turn:
+    """One answered question: what was typed, how it was condensed, and the answer."""
+
     question: str
-    asked: str  # the standalone question actually answered
+    condensed: Condensed
     answer: Answer
+
+    @property
+    def asked(self) -> str:
+        """The standalone question actually retrieved for and answered."""
+        return self.condensed.standalone
 
 
 @dataclass
@@ -41,39 +51,117 @@ class ChatSession:
     agent: Agent
     mode: AskMode = "auto"
     turns: list[Turn] = field(default_factory=list)
-    max_history: int = 3
+    history_tokens: int = HISTORY_TOKENS
+    condense_with_model: bool = True  # False: rules only (no extra model call per follow-up)
+
+    def condense(self, question: str) -> Condensed:
+        """The standalone form of ``question`` given the conversation so far."""
+        history = [Exchange(t.asked, t.answer.text) for t in self.turns]
+        return condense(question, history, self.agent.llm if self.condense_with_model else None)
 
     def standalone(self, question: str) -> str:
-        """The question rewritten with the conversation when it refers back to it (else unchanged)."""
-        if not self.turns or not _REFERS_BACK.search(question):
-            return question
-        recent = self.turns[-self.max_history:]
-        history = "\n".join(f"Q: {t.asked}\nA: {_first_sentence(t.answer.text)}" for t in recent)
-        reply = self.agent.llm.complete(_REWRITE.format(history=history, question=question), stop=["\n"],
-                                        settings=GenerationSettings(max_tokens=48))
-        rewritten = reply.text.strip()
-        if not rewritten or len(rewritten) > 3 * len(question) + 80 or not rewritten.endswith("?"):
-            # A small model may not manage; fall back to carrying the last question along explicitly.
-            return f"{question} (follow-up to: {self.turns[-1].asked})"
-        return rewritten
+        return self.condense(question).standalone
+
+    def history(self) -> str:
+        """The summarised history the answer prompt sees (within ``history_tokens``)."""
+        llm = self.agent.llm
+        count = llm.count_tokens if isinstance(llm, TokenCounter) else estimate_tokens
+        return history_block([Exchange(t.asked, t.answer.text) for t in self.turns],
+                             budget_tokens=self.history_tokens, count_tokens=count)
 
     def stream(self, question: str, *, on_step: StepCallback | None = None) -> AnswerStream:
-        asked = self.standalone(question)
-        run = self.agent.stream(asked, self.mode, on_step=on_step)
-        return AnswerStream(iter(run), lambda: self._record(question, asked, run.answer))
+        """Answer ``question`` in the conversation; the turn is recorded once the stream is consumed."""
+        condensed = self.condense(question)
+        if on_step is not None and condensed.method != "unchanged":
+            on_step(condensation_step(condensed))
+        run = self.agent.stream(condensed.standalone, self.mode, on_step=on_step, history=self.history())
+        return AnswerStream(iter(run), lambda: self._record(question, condensed, run.answer))
 
-    def ask(self, question: str) -> Answer:
-        return self.stream(question).answer
+    def ask(self, question: str, *, on_step: StepCallback | None = None) -> Answer:
+        return self.stream(question, on_step=on_step).answer
 
-    def _record(self, question: str, asked: str, answer: Answer) -> Answer:
-        self.turns.append(Turn(question, asked, answer))
+    def _record(self, question: str, condensed: Condensed, answer: Answer) -> Answer:
+        self.turns.append(Turn(question, condensed, answer))
         return answer
 
     @property
     def last(self) -> Answer | None:
         return self.turns[-1].answer if self.turns else None
 
+    def set_mode(self, mode: str) -> AskMode:
+        if mode not in MODES:
+            raise ConfigError(f"unknown mode {mode!r} (use one of {', '.join(MODES)})")
+        self.mode = mode  # type: ignore[assignment]  # checked against MODES above
+        return self.mode
 
-def _first_sentence(text: str, width: int = 200) -> str:
-    first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
-    return first[:width]
+    @property
+    def k(self) -> int:
+        return self.agent.settings.k
+
+    def set_k(self, value: str | int) -> int:
+        """Passages retrieved per question from now on (1 to 100)."""
+        try:
+            k = int(value)
+        except ValueError:
+            raise ConfigError(f"k must be a whole number, not {value!r}") from None
+        if not 1 <= k <= 100:
+            raise ConfigError(f"k must be between 1 and 100, not {k}")
+        self.agent.settings = self.agent.settings.model_copy(update={"k": k})
+        return k
+
+    def reset(self) -> None:
+        """Forget the conversation (the mode and k stay)."""
+        self.turns.clear()
+
+    def transcript(self) -> dict[str, Any]:
+        """The conversation as JSON-ready data: questions, standalone forms, answers and their citations."""
+        return {
+            "format": TRANSCRIPT_FORMAT,
+            "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "index": str(self.agent.index.directory),
+            "llm": self.agent.settings.llm,
+            "turns": [turn_record(t) for t in self.turns],
+        }
+
+    def save(self, path: str | Path) -> int:
+        """Write :meth:`transcript` to ``path`` atomically; returns the number of turns saved."""
+        data = json.dumps(self.transcript(), indent=2, ensure_ascii=False, default=str) + "\n"
+        target = Path(path).expanduser()
+        if target.is_dir():
+            raise ConfigError(f"cannot save the transcript to {path}: it is a directory")
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        except OSError as exc:
+            raise ConfigError(f"cannot save the transcript to {path}: {exc.strerror or exc}") from exc
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(data)
+            os.replace(tmp, target)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise ConfigError(f"cannot save the transcript to {path}: {exc.strerror or exc}") from exc
+        return len(self.turns)
+
+
+def condensation_step(condensed: Condensed) -> Step:
+    """The condensation as a trace step (shown by ``--trace`` / ``/trace``)."""
+    how = condensed.method + (f": {condensed.note}" if condensed.note else "")
+    return Step(thought=f"follow-up condensed ({how})", action="condense",
+                args={"question": condensed.question}, observation=condensed.standalone)
+
+
+def turn_record(turn: Turn) -> dict[str, Any]:
+    answer = turn.answer
+    return {
+        "question": turn.question,
+        "standalone": turn.asked,
+        "condensed_by": turn.condensed.method,
+        "mode": answer.mode,
+        "route_reason": answer.route_reason,
+        "answer": answer.text,
+        "answered": answer.answered,
+        "citations": [asdict(c) for c in answer.citations],
+        "retrieved": [{"chunk_id": h.chunk.id, "source": h.chunk.span.source, "page": h.chunk.span.page,
+                       "score": h.score} for h in answer.hits],
+        "timings": dict(answer.timings),
+    }

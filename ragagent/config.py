@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     n_ctx: int | None = Field(None, ge=256)
     k: int = Field(5, ge=1, le=100)
     search_mode: Literal["hybrid", "dense", "sparse"] = "hybrid"
+    query_encoder: Literal["auto", "onnx", "torch"] = "auto"  # auto: ONNX Runtime, else sentence-transformers
     min_dense_similarity: float = MIN_DENSE_SIMILARITY
     min_term_coverage: float = Field(MIN_TERM_COVERAGE, ge=0, le=1)
     temperature: float = Field(0.0, ge=0)

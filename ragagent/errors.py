@@ -4,6 +4,7 @@ Every error ragagent raises on purpose derives from :class:`RagAgentError`::
 
     RagAgentError
     ├── ConfigError            bad argument, option or setting (a user mistake)
+    │   └── EncoderUnavailableError  the fast (ONNX) encoder cannot serve this model; callers fall back
     ├── IngestError            a file could not be loaded or chunked (carries ``path`` and ``reason``)
     │   └── NothingToIngestError   the paths hold nothing that could be ingested
     ├── IngestAbortedError     strict ingestion met failures; the index was left untouched
@@ -37,6 +38,10 @@ class RagAgentError(Exception):
 
 class ConfigError(RagAgentError):
     """A bad argument, option or setting."""
+
+
+class EncoderUnavailableError(ConfigError):
+    """The ONNX query encoder cannot be used (no verified export, or onnxruntime/tokenizers missing)."""
 
 
 class IngestError(RagAgentError):

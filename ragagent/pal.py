@@ -20,6 +20,7 @@ import json
 import math
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ragagent.llm.base import LLM, GenerationSettings, Prompt, prompt_style
@@ -125,8 +126,12 @@ def answer_pal(
     context: str | None = None,
     timeout_s: float = 10.0,
     memory_mb: int = 256,
+    on_step: Callable[[Step], None] | None = None,
 ) -> Answer:
-    """Answer ``question`` by generating a program and running it in the sandbox (one repair round)."""
+    """Answer ``question`` by generating a program and running it in the sandbox (one repair round).
+
+    ``on_step`` sees each attempt (program, result or error) as it finishes, for live traces.
+    """
     start = time.perf_counter()
     if executor is None:
         from ragagent.sandbox import BubblewrapExecutor
@@ -138,6 +143,8 @@ def answer_pal(
     for _ in range(2):
         attempt = _attempt(prompt, question, llm, executor, settings or DEFAULT_SETTINGS, timeout_s, memory_mb)
         attempts.append(attempt)
+        if on_step is not None:
+            on_step(attempt.step())
         if attempt.failure is None:
             break
         repair = build_repair_messages if chat else build_repair_prompt

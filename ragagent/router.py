@@ -3,13 +3,19 @@
 Rules first (cheap, predictable); a model may be consulted for questions the rules do not settle.
 
 * arithmetic word problems (several numbers and a quantity cue such as "how many", "total", "each",
-  "percent") → **pal**: an interpreter does the arithmetic exactly;
+  "percent") and bare arithmetic ("What is 17 * 23?") → **pal**: an interpreter does the arithmetic exactly;
+* comparisons that need two looked-up facts and a difference ("by how many years", "how many years
+  after") → **react**: two searches, then the calculator;
 * multi-hop or tool-needing questions (two linked facts: "and when", "both", "compare", "which … also",
   a pronoun-chained "the … of the …" question, or an explicit request to calculate or run code) → **react**;
 * otherwise → **rag**.
 
 >>> route("If Ann has 3 apples and buys 4 more, how many apples does she have?").mode
 'pal'
+>>> route("What is 17 * 23?").mode
+'pal'
+>>> route("By how many years did the transformer precede ReAct?").mode
+'react'
 >>> route("What is RAG?").mode
 'rag'
 """
@@ -34,6 +40,19 @@ _MULTI_HOP = re.compile(
     re.I,
 )
 _TOOLS = re.compile(r"\b(calculate|compute|run (the )?code|python|look ?up|search for)\b", re.I)
+# A question that is only an expression, e.g. "What is 17 * 23?", "compute (3 + 4) ** 2", "12 divided by 5".
+_OPERATOR = r"(?:\*\*|[-+*/×÷^x]|times|plus|minus|divided by|multiplied by|to the power of|mod(?:ulo)?)"
+_OPERAND = r"\(*\s*-?\d+(?:[.,]\d+)?%?\s*\)*"
+_BARE_ARITHMETIC = re.compile(
+    rf"^\s*(?:(?:what|how much) (?:is|are|'s|does)|what's|calculate|compute|evaluate|solve)?\s*:?\s*"
+    rf"({_OPERAND}(?:\s*{_OPERATOR}\s*{_OPERAND})+)\s*(?:equal|make|come to)?\s*[=?.!]*\s*$",
+    re.I,
+)
+_DIFFERENCE = re.compile(
+    r"\b(by how (many|much)|how many (years|months|days|decades|centuries) (after|before|apart|earlier|later|"
+    r"between|separate|passed|elapsed)|how (much|many years) (older|younger|earlier|later|longer|newer))\b",
+    re.I,
+)
 _CHAINED = re.compile(r"\b(who|what|when|where|which)\b.+\bof the\b.+\b(that|who|which)\b", re.I)
 
 
@@ -48,6 +67,10 @@ def route(question: str) -> Route:
     numbers = _NUMBER.findall(question)
     if len(numbers) >= 2 and _QUANTITY.search(question):
         return Route("pal", f"arithmetic word problem ({len(numbers)} numbers and a quantity question)")
+    if m := _BARE_ARITHMETIC.match(question):
+        return Route("pal", f"arithmetic expression ({' '.join(m.group(1).split())!r})")
+    if m := _DIFFERENCE.search(question):
+        return Route("react", f"comparison needing two facts and a difference (cue: {m.group(0)!r})")
     if m := _MULTI_HOP.search(question):
         return Route("react", f"multi-hop question (cue: {m.group(0)!r})")
     if m := _TOOLS.search(question):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ragagent.router import route, route_with_model
+from ragagent.router import Route, route, route_with_model
 from tests.fakes import ScriptedLLM
 
 
@@ -49,3 +49,34 @@ def test_model_is_asked_only_when_rules_fall_through() -> None:
 def test_unclear_model_reply_defaults_to_rag() -> None:
     chosen = route_with_model("What is BM25?", ScriptedLLM([" banana"]))
     assert chosen.mode == "rag" and "unclear" in chosen.reason
+
+
+@pytest.mark.parametrize(("question", "expression"), [
+    ("What is 17 * 23?", "17 * 23"),
+    ("17*23", "17*23"),
+    ("what's 3 plus 4?", "3 plus 4"),
+    ("Compute (3 + 4) ** 2", "(3 + 4) ** 2"),
+    ("What is 12 divided by 5?", "12 divided by 5"),
+])
+def test_bare_arithmetic_goes_to_pal(question: str, expression: str) -> None:
+    assert route(question) == Route("pal", f"arithmetic expression ({expression!r})")
+
+
+@pytest.mark.parametrize("question", [
+    "By how many years did the transformer precede ReAct?",
+    "How many years after the transformer was ReAct introduced?",
+    "How many years apart were PAL and ReAct published?",
+    "How much older is BM25 than the transformer?",
+])
+def test_differences_between_looked_up_facts_go_to_react(question: str) -> None:
+    chosen = route(question)
+    assert chosen.mode == "react" and chosen.reason.startswith("comparison needing two facts and a difference")
+
+
+@pytest.mark.parametrize("question", ["What is GPT-3?", "What happened in 2017-2019?", "What is 2017?", "What is x?"])
+def test_numbers_alone_are_not_arithmetic(question: str) -> None:
+    assert route(question).mode == "rag"
+
+
+def test_years_given_in_the_question_make_it_a_word_problem() -> None:
+    assert route("ReAct came out in 2022 and the transformer in 2017. By how many years?").mode == "pal"

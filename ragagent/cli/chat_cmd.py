@@ -1,23 +1,28 @@
-"""``ragagent chat``: an interactive terminal chat with streaming, sources and traces.
+"""``ragagent chat``: an interactive terminal chat with streaming, sources, traces and follow-up questions.
 
-Commands: ``/mode auto|rag|pal|react``, ``/sources`` (of the last answer), ``/trace`` (toggle live
-traces), ``/history``, ``/help``, ``/exit`` (or end of input).
+Commands: ``/mode auto|rag|pal|react``, ``/k N``, ``/trace`` (toggle live traces, including how a follow-up
+was condensed), ``/sources`` (of the last answer), ``/reset`` (forget the conversation), ``/save FILE``
+(the transcript with citations as JSON), ``/history``, ``/help``, ``/exit`` (or end of input).
+
+A turn that fails (model or server error, timeout, bad command) prints one line and the session goes on
+with its history; Ctrl-C stops the current answer, a second Ctrl-C at the prompt leaves.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.markup import escape
-
-from ragagent.agent import MODES, AskMode
-from ragagent.chat import ChatSession
-from ragagent.cli.app import DEFAULT_INDEX, IndexOption, app, console, one_line_errors
+from ragagent.cli.app import DEFAULT_INDEX, IndexOption, _state, app, console, err_console, one_line_errors
 from ragagent.cli.ask_cmds import ConfigOption, LlmOption, ModeOption, build_agent, settings_from
-from ragagent.cli.render import answer_lines, trace_lines, visible
-from ragagent.types import Step
+from ragagent.errors import RagAgentError
 
-HELP = "commands: /mode auto|rag|pal|react, /sources, /trace, /history, /help, /exit"
+if TYPE_CHECKING:
+    from ragagent.chat import ChatSession
+    from ragagent.types import Step
+
+HELP = "commands: /mode auto|rag|pal|react, /k N, /trace, /sources, /reset, /save FILE, /history, /help, /exit"
 
 
 @app.command()
@@ -29,18 +34,42 @@ def chat(
     config: ConfigOption = None,
 ) -> None:
     """Chat with your documents (streaming answers, sources, follow-up questions)."""
-    session = ChatSession(build_agent(settings_from(index, config, llm=llm)), mode=_mode(mode))
+    from ragagent.agent import MODES
+    from ragagent.chat import ChatSession
+
+    if mode not in MODES:  # before the model loads
+        raise _usage(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")
+    session = ChatSession(build_agent(settings_from(index, config, llm=llm)))
+    session.set_mode(mode)
     state = {"trace": False}
     console.print(f"[bold]ragagent chat[/] — {HELP}", highlight=False)
     while True:
-        question = _read()
-        if question is None or question in ("/exit", "/quit"):
+        try:
+            line = _read()
+        except KeyboardInterrupt:
+            console.print()
             break
-        if question.startswith("/"):
-            _command(session, question, state)
-        elif question:
-            _answer(session, question, state["trace"])
+        if line is None or line in ("/exit", "/quit"):
+            break
+        try:
+            if line.startswith("/"):
+                _command(session, line, state)
+            elif line:
+                _answer(session, line, state["trace"])
+        except KeyboardInterrupt:
+            console.print("\n[yellow]stopped[/] (the conversation is kept)")
+        except RagAgentError as exc:
+            _turn_failed(str(exc))
+        except Exception as exc:
+            _turn_failed(f"{type(exc).__name__}: {exc}")
     console.print("bye")
+
+
+def _turn_failed(message: str) -> None:
+    if _state["debug"]:
+        console.print_exception()
+    err_console.print(f"[bold red]error:[/] {message} [dim](the session goes on)[/]", highlight=False,
+                      soft_wrap=True)
 
 
 def _read() -> str | None:
@@ -50,6 +79,10 @@ def _read() -> str | None:
 
 
 def _answer(session: ChatSession, question: str, trace: bool) -> None:
+    from rich.markup import escape
+
+    from ragagent.cli.render import answer_lines, trace_lines, visible
+
     def show(step: Step) -> None:
         for line in trace_lines([step]):
             console.print(line, highlight=False)
@@ -59,36 +92,58 @@ def _answer(session: ChatSession, question: str, trace: bool) -> None:
     for piece in run:
         console.print(escape(visible(piece)), end="", highlight=False)
     console.print()
-    answer = run.answer
-    if answer.question != question:
-        console.print(f"[dim](answered as: {escape(answer.question)})[/]")
-    for line in answer_lines(answer, show_text=False)[1:]:
+    turn = session.turns[-1]
+    if turn.asked != question:
+        console.print(f"[dim](searched as: {escape(visible(turn.asked))} — {turn.condensed.method})[/]",
+                      highlight=False)
+    for line in answer_lines(turn.answer, show_text=False)[1:]:
         console.print(line, highlight=False)
 
 
 def _command(session: ChatSession, line: str, state: dict[str, bool]) -> None:
+    from rich.markup import escape
+
+    from ragagent.cli.render import answer_lines, visible
+
     name, _, arg = line.partition(" ")
-    if name == "/mode" and arg.strip() in MODES:
-        session.mode = _mode(arg.strip())
-        console.print(f"mode: {session.mode}")
-    elif name == "/sources":
-        last = session.last
-        lines = answer_lines(last, show_text=False) if last else ["no answer yet"]
-        for text in lines:
-            console.print(text, highlight=False)
+    arg = arg.strip()
+    if name == "/mode":
+        console.print(f"mode: {session.set_mode(arg) if arg else session.mode}")
+    elif name == "/k":
+        console.print(f"k: {session.set_k(arg) if arg else session.k}")
     elif name == "/trace":
         state["trace"] = not state["trace"]
         console.print(f"trace: {'on' if state['trace'] else 'off'}")
+    elif name == "/sources":
+        last = session.last
+        lines = answer_lines(last, show_text=False)[1:] if last else ["no answer yet"]
+        if last and last.hits:
+            lines += ["[bold]Retrieved:[/]"] + [f"  {h.rank}. {escape(h.chunk.span.locator())} ({h.score:.3f})"
+                                                for h in last.hits]
+        for text in lines:
+            console.print(text, highlight=False)
+    elif name == "/reset":
+        session.reset()
+        console.print("conversation cleared")
+    elif name == "/save":
+        if not arg:
+            raise _usage("/save needs a file name, e.g. /save chat.json")
+        count = session.save(Path(arg))
+        console.print(f"saved {count} turn{'s' if count != 1 else ''} to {escape(arg)}", highlight=False)
     elif name == "/history":
+        if not session.turns:
+            console.print("no turns yet")
         for i, turn in enumerate(session.turns, start=1):
-            console.print(f"{i}. {escape(turn.question)} -> {escape(turn.answer.text[:80])}", highlight=False)
-    else:
+            asked = f" [dim](as: {escape(visible(turn.asked))})[/]" if turn.asked != turn.question else ""
+            text = escape(visible(turn.answer.text[:80]))
+            console.print(f"{i}. {escape(visible(turn.question))}{asked} -> {text}", highlight=False)
+    elif name == "/help":
         console.print(HELP)
+    else:
+        raise _usage(f"unknown command {name} ({HELP})")
 
 
-def _mode(mode: str) -> AskMode:
+def _usage(message: str) -> RagAgentError:
     from ragagent.errors import ConfigError
 
-    if mode not in MODES:
-        raise ConfigError(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")
-    return mode  # type: ignore[return-value]
+    return ConfigError(message)

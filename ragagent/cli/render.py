@@ -183,9 +183,14 @@ def trace_lines(steps: Sequence[Step]) -> list[str]:
     for step in steps:
         if step.thought:
             lines.append(f"[cyan]Thought:[/] {escape(visible(step.thought))}")
-        args = ", ".join(f"{k}={v!r}" for k, v in step.args.items())
-        action = escape(visible(f"{step.action}[{args}]"))
-        lines.append(f"[magenta]Action:[/] {action}  [dim]({step.duration_s:.2f} s)[/]")
+        code = step.args.get("code")
+        if isinstance(code, str):  # a PAL attempt or the python tool: the program, as it ran
+            lines.append(f"[magenta]Action:[/] {escape(visible(step.action))}  [dim]({step.duration_s:.2f} s)[/]")
+            lines += [f"  {escape(visible(line))}" for line in code.rstrip().splitlines()]
+        else:
+            args = ", ".join(f"{k}={v!r}" for k, v in step.args.items())
+            action = escape(visible(f"{step.action}[{args}]"))
+            lines.append(f"[magenta]Action:[/] {action}  [dim]({step.duration_s:.2f} s)[/]")
         if step.error:  # e.g. a sandboxed program's error: shown, never interpreted by the terminal
             lines.append(f"[red]Error:[/] {escape(visible(step.error))}")
         if step.observation:  # e.g. a sandboxed program's stdout

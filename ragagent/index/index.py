@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from ragagent.embeddings import Embedder, SentenceTransformerEmbedder
+from ragagent.embeddings import QUERY_ENCODER_ENV, Embedder, QueryBackend, query_embedder
 from ragagent.errors import EmbeddingMismatchError, IndexCorruptError
 from ragagent.index.dense import DenseIndex
 from ragagent.index.fusion import Fused, convex_combination, reciprocal_rank_fusion
@@ -45,7 +46,7 @@ class Index:
     """A read-only view of one committed generation: dense + sparse retrieval over stored chunks."""
 
     def __init__(self, directory: Path, manifest: Manifest, dense: DenseIndex, sparse: SparseIndex,
-                 store: ChunkStore, embedder: Embedder | None) -> None:
+                 store: ChunkStore, embedder: Embedder | None, query_encoder: QueryBackend | None = None) -> None:
         self.directory = directory
         self.manifest = manifest
         self.dense = dense
@@ -53,23 +54,28 @@ class Index:
         self.store = store
         self.tokenizer = tokenizer_of(manifest)
         self._embedder = embedder
+        self.query_encoder = query_encoder
 
     @classmethod
-    def open(cls, directory: str | Path, *, embedder: Embedder | None = None, verify: bool = True) -> Index:
+    def open(cls, directory: str | Path, *, embedder: Embedder | None = None, verify: bool = True,
+             query_encoder: QueryBackend | None = None) -> Index:
         """Open the live generation; checksums are verified unless ``verify=False``.
 
         A damaged index raises :class:`IndexCorruptError` saying how to rebuild it.
+        Queries are embedded by ``embedder`` if given, else by :func:`~ragagent.embeddings.query_embedder` with
+        ``query_encoder`` (``auto``: ONNX Runtime, falling back to torch; default ``$RAGAGENT_QUERY_ENCODER``).
         """
         directory = Path(directory)
         try:
-            return cls._open(directory, embedder, verify)
+            return cls._open(directory, embedder, verify, query_encoder)
         except IndexCorruptError as exc:
             raise IndexCorruptError(
                 f"{exc}; rebuild it from its recorded sources: ragagent ingest --rebuild --index {directory}"
             ) from exc
 
     @classmethod
-    def _open(cls, directory: Path, embedder: Embedder | None, verify: bool) -> Index:
+    def _open(cls, directory: Path, embedder: Embedder | None, verify: bool,
+              query_encoder: QueryBackend | None) -> Index:
         manifest = read_manifest(directory)
         gen = directory / manifest.generation
         if verify:
@@ -86,12 +92,13 @@ class Index:
             sparse = RankBm25Index(tokenizer_of(manifest).tokenize(store.texts()))
         else:
             sparse = Bm25sIndex.load(gen / SPARSE_DIR, count)
-        return cls(directory, manifest, dense, sparse, store, embedder)
+        return cls(directory, manifest, dense, sparse, store, embedder, query_encoder)
 
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:  # loaded on first dense query: sparse-only use stays light
-            self._embedder = SentenceTransformerEmbedder(self.manifest.embedding.model)
+            backend = self.query_encoder or os.environ.get(QUERY_ENCODER_ENV) or "auto"
+            self._embedder = query_embedder(self.manifest.embedding.model, backend=backend)  # type: ignore[arg-type]
             check_embedder(self._embedder, self.manifest, self.directory)
         return self._embedder
 

@@ -8,6 +8,7 @@ stored chunk texts on open.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -83,13 +84,53 @@ class Bm25sIndex:
 
     @classmethod
     def load(cls, directory: Path, size: int) -> Bm25sIndex:
-        import bm25s
-
+        """Read a saved bm25s index; the usual methods need no bm25s import (see :class:`SavedScores`)."""
         try:
-            model = bm25s.BM25.load(str(directory), allow_pickle=False, mmap=False, show_progress=False)
+            params = json.loads((directory / "params.index.json").read_text(encoding="utf-8"))
+            if params.get("method") in ("bm25l", "bm25+"):  # these add a non-occurrence term: let bm25s score
+                import bm25s
+
+                return cls(bm25s.BM25.load(str(directory), allow_pickle=False, mmap=False, show_progress=False), size)
+            return cls(SavedScores.load(directory), size)
         except (OSError, ValueError, TypeError, KeyError) as exc:
             raise IndexCorruptError(f"BM25 index in {directory} cannot be read: {exc}") from exc
-        return cls(model, size)
+
+
+class SavedScores:
+    """A saved bm25s index scored with numpy alone, exactly as ``bm25s.BM25.get_scores_from_ids`` does.
+
+    bm25s stores each term's precomputed per-document BM25 scores as a CSC matrix; a query's scores are the
+    sum of its terms' columns. Importing bm25s also imports scipy and more (about a third of ``ragagent
+    search``'s start-up, BENCHMARKS.md), so the query path reads bm25s's own files with ``np.load``
+    (``allow_pickle=False``) and sums in the same order; building still uses bm25s, and
+    ``tests/index/test_sparse.py`` checks the scores are identical.
+    """
+
+    def __init__(self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, num_docs: int,
+                 vocab: dict[str, int], dtype: str) -> None:
+        self.data, self.indices, self.indptr, self.num_docs = data, indices, indptr, num_docs
+        self.vocab_dict, self.dtype = vocab, dtype
+
+    @classmethod
+    def load(cls, directory: Path) -> SavedScores:
+        params = json.loads((directory / "params.index.json").read_text(encoding="utf-8"))
+        vocab = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
+        data, indices, indptr = (np.load(directory / f"{name}.csc.index.npy", allow_pickle=False)
+                                 for name in ("data", "indices", "indptr"))
+        return cls(data, indices, indptr, int(params["num_docs"]), {str(k): int(v) for k, v in vocab.items()},
+                   str(params.get("dtype", "float32")))
+
+    @property
+    def scores(self) -> dict[str, object]:
+        """The matrix as ``bm25s.BM25.scores`` holds it."""
+        return {"data": self.data, "indices": self.indices, "indptr": self.indptr, "num_docs": self.num_docs}
+
+    def get_scores_from_ids(self, ids: Sequence[int]) -> np.ndarray:
+        scores = np.zeros(self.num_docs, dtype=self.dtype)
+        for token in ids:
+            start, end = self.indptr[token], self.indptr[token + 1]
+            np.add.at(scores, self.indices[start:end], self.data[start:end])
+        return scores
 
 
 class RankBm25Index:

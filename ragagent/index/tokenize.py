@@ -9,10 +9,13 @@ both BM25 engines, so their scores are comparable.
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from pathlib import Path
 from typing import Any
 
 from ragagent.errors import ConfigError
@@ -34,9 +37,7 @@ class Tokenizer:
             return frozenset()
         if self.stopwords != "en":
             raise ConfigError(f"unsupported stopwords {self.stopwords!r} (use 'en' or none)")
-        from bm25s.stopwords import STOPWORDS_EN
-
-        return frozenset(STOPWORDS_EN)
+        return _bm25s_stopwords_en()
 
     @cached_property
     def _stem(self) -> Any:
@@ -60,3 +61,23 @@ class Tokenizer:
 
     def to_dict(self) -> dict[str, Any]:
         return {"stopwords": self.stopwords, "stemmer": self.stemmer, "lowercase": self.lowercase}
+
+
+@lru_cache(maxsize=1)
+def _bm25s_stopwords_en() -> frozenset[str]:
+    """bm25s's English stopword list, read from its plain-constants module without importing the bm25s package.
+
+    ``import bm25s`` also imports scipy and more; a query only needs this list. Same list, same source file.
+    """
+    if "bm25s.stopwords" in sys.modules:
+        return frozenset(sys.modules["bm25s.stopwords"].STOPWORDS_EN)
+    package = importlib.util.find_spec("bm25s")  # finds the package without running its __init__
+    if package is None or not package.submodule_search_locations:
+        raise ConfigError("English stopwords need the bm25s package: pip install bm25s")
+    path = Path(next(iter(package.submodule_search_locations))) / "stopwords.py"
+    spec = importlib.util.spec_from_file_location("_ragagent_bm25s_stopwords", path)
+    if spec is None or spec.loader is None:
+        raise ConfigError(f"cannot read bm25s's stopwords from {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.STOPWORDS_EN)

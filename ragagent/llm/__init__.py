@@ -7,9 +7,16 @@
 
 Specs: ``local`` | ``local:<name>`` | ``llamacpp:<path.gguf>`` | ``openai:<model>`` | ``anthropic:<model>`` |
 ``ollama:<model>`` | ``openai-compatible:<model>@<url>`` (details in :mod:`ragagent.llm.spec`).
+
+Only the protocol module is imported eagerly; the factory and the adapters (which import LangChain or
+llama-cpp) load on first use of their names, so ``from ragagent.llm.base import ...`` stays cheap.
 """
 
-from ragagent.llm.assemble import local_model_path, model_cache_dir
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ragagent.llm.base import (
     DEFAULT_CONTEXT_WINDOW,
     LLM,
@@ -23,12 +30,31 @@ from ragagent.llm.base import (
     prompt_style,
     prompt_text,
 )
-from ragagent.llm.catalog import CATALOG, ModelCard, best_installed, model_card
-from ragagent.llm.factory import load_llm
-from ragagent.llm.langchain_adapter import ErrorMap, LangChainLLM
-from ragagent.llm.local import LlamaCppLLM
-from ragagent.llm.retry import RetryPolicy
-from ragagent.llm.spec import ModelSpec, parse_spec
+
+if TYPE_CHECKING:
+    from ragagent.llm.assemble import local_model_path, model_cache_dir
+    from ragagent.llm.catalog import CATALOG, ModelCard, best_installed, model_card
+    from ragagent.llm.factory import load_llm
+    from ragagent.llm.langchain_adapter import ErrorMap, LangChainLLM
+    from ragagent.llm.local import LlamaCppLLM
+    from ragagent.llm.retry import RetryPolicy
+    from ragagent.llm.spec import ModelSpec, parse_spec
+
+_LAZY = {
+    "load_llm": "ragagent.llm.factory",
+    "local_model_path": "ragagent.llm.assemble",
+    "model_cache_dir": "ragagent.llm.assemble",
+    "CATALOG": "ragagent.llm.catalog",
+    "ModelCard": "ragagent.llm.catalog",
+    "best_installed": "ragagent.llm.catalog",
+    "model_card": "ragagent.llm.catalog",
+    "ErrorMap": "ragagent.llm.langchain_adapter",
+    "LangChainLLM": "ragagent.llm.langchain_adapter",
+    "LlamaCppLLM": "ragagent.llm.local",
+    "RetryPolicy": "ragagent.llm.retry",
+    "ModelSpec": "ragagent.llm.spec",
+    "parse_spec": "ragagent.llm.spec",
+}
 
 __all__ = [
     "CATALOG",
@@ -56,3 +82,12 @@ __all__ = [
     "prompt_style",
     "prompt_text",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ragagent.llm' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -18,7 +18,6 @@ from ragagent.llm.assemble import cached_model, model_cache_dir
 from ragagent.llm.base import LLM, GenerationSettings
 from ragagent.llm.catalog import best_installed, model_card, require_parts
 from ragagent.llm.local import DEFAULT_N_CTX, LlamaCppLLM, llama_cpp_module
-from ragagent.llm.providers import build_remote
 from ragagent.llm.spec import parse_spec
 
 
@@ -44,6 +43,8 @@ def load_llm(
         llama_cpp_module()  # fail fast, before assembling a model file nobody can run
         path = cached_model(card, parts, model_cache_dir())
         return LlamaCppLLM(path, n_ctx=n_ctx or DEFAULT_N_CTX, settings=settings, chat=card.chat, n_threads=n_threads)
+    from ragagent.llm.providers import build_remote  # imports LangChain: only for remote models
+
     return build_remote(
         parsed, settings=settings, timeout_s=timeout_s, max_retries=max_retries, context_window=n_ctx
     )

@@ -61,8 +61,8 @@ class RagRun:
     """One RAG answer in progress: iterating generates (and yields) the text; then call ``result()``."""
 
     def __init__(self, question: str, index: Index, llm: LLM, settings: GenerationSettings,
-                 options: RagOptions, verifier: CitationVerifier) -> None:
-        self.question, self.index, self.llm = question, index, llm
+                 options: RagOptions, verifier: CitationVerifier, *, history: str = "") -> None:
+        self.question, self.index, self.llm, self.history = question, index, llm, history
         self.settings, self.options, self.verifier = settings, options, verifier
         self._answer: Answer | None = None
 
@@ -86,7 +86,7 @@ class RagRun:
         count = self.llm.count_tokens if isinstance(self.llm, TokenCounter) else estimate_tokens
         budget = context_window_of(self.llm) - self.settings.max_tokens - 8
         packed = build_prompt(self.question, relevant, budget_tokens=budget, count_tokens=count,
-                              chat=prompt_style(self.llm) == "chat")
+                              chat=prompt_style(self.llm) == "chat", history=self.history)
         passages = [h.chunk for h in packed.shown]
         # What is streamed is the final text: sentences are finalised (attributed markers) as they end.
         stream = SentenceStream(self._finisher(passages))

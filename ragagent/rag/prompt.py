@@ -78,19 +78,22 @@ def passage_line(n: int, hit: Hit) -> str:
 
 
 def build_prompt(question: str, hits: Sequence[Hit], *, budget_tokens: int,
-                 count_tokens: Callable[[str], int], chat: bool = False) -> PackedPrompt:
+                 count_tokens: Callable[[str], int], chat: bool = False, history: str = "") -> PackedPrompt:
     """Add passages best-first while the whole prompt fits in ``budget_tokens``.
+
+    ``history`` (a chat's summarised earlier turns, already bounded by the caller) comes before the passages.
 
     A passage that does not fit is skipped (a shorter one further down may still fit). Only the first
     passage is ever cut short, so that at least one is shown; citations are checked against the chunk.
     ``chat`` builds the conversation for instruct models instead of the completion-style text.
     """
+    earlier = f"Earlier in this conversation:\n{history.strip()}\n\n" if history.strip() else ""
     if chat:
-        fixed = prompt_text((Message("system", SYSTEM), *CHAT_EXAMPLE)) + "Passages:\n"
+        fixed = prompt_text((Message("system", SYSTEM), *CHAT_EXAMPLE)) + earlier + "Passages:\n"
         lines, shown = _pack(hits, budget_tokens, count_tokens, fixed, f"\nQuestion: {question}{REMINDER}")
-        user = Message("user", "Passages:\n" + "".join(lines) + f"\nQuestion: {question}{REMINDER}")
+        user = Message("user", earlier + "Passages:\n" + "".join(lines) + f"\nQuestion: {question}{REMINDER}")
         return PackedPrompt((Message("system", SYSTEM), *CHAT_EXAMPLE, user), shown, CHAT_STOP)
-    head, tail = INSTRUCTION + EXAMPLE + "Passages:\n", f"\nQuestion: {question}\nAnswer:"
+    head, tail = INSTRUCTION + EXAMPLE + earlier + "Passages:\n", f"\nQuestion: {question}\nAnswer:"
     lines, shown = _pack(hits, budget_tokens, count_tokens, head, tail)
     return PackedPrompt(head + "".join(lines) + tail, shown)
 

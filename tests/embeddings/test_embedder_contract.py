@@ -24,3 +24,15 @@ class TestMiniLM(ModelEmbedderContract):
         from ragagent.embeddings import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder()
+
+
+@pytest.mark.integration
+class TestOnnxMiniLM(ModelEmbedderContract):
+    """The torch-free query encoder: the same weights through ONNX Runtime."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def embedder(cls) -> Embedder:
+        from ragagent.embeddings import query_embedder
+
+        return query_embedder(backend="onnx")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
+import numpy as np
 import pytest
 
-from ragagent.index.sparse import BM25_K1, Bm25sIndex, RankBm25Index
+from ragagent.index.sparse import BM25_K1, Bm25sIndex, RankBm25Index, SavedScores
 from ragagent.index.tokenize import Tokenizer
 
 VOCAB = [f"w{i}" for i in range(400)]
@@ -54,3 +56,35 @@ def test_tokenizer_stopwords_and_stemming_are_configurable() -> None:
     assert Tokenizer().tokenize(text) == [["run", "dog", "run"]]
     assert Tokenizer(stopwords=None, stemmer=None).tokenize(text) == [["the", "running", "dogs", "are", "running"]]
     assert Tokenizer(stemmer=None).tokenize(text) == [["running", "dogs", "running"]]
+
+
+@pytest.mark.parametrize("method", ["lucene", "robertson"])
+def test_saved_index_scores_exactly_like_bm25s(method: str, tmp_path: Path) -> None:
+    import bm25s
+
+    docs = _corpus(7)
+    Bm25sIndex.build(docs, method=method).save(tmp_path)
+    reference = bm25s.BM25.load(str(tmp_path), allow_pickle=False, show_progress=False)
+    saved = SavedScores.load(tmp_path)
+    assert saved.vocab_dict == reference.vocab_dict
+    rng = random.Random(3)
+    for _ in range(30):
+        ids = [reference.vocab_dict[t] for t in rng.sample(VOCAB[:60], 4) if t in reference.vocab_dict]
+        ids += ids[:1]  # a repeated query term counts twice in both
+        assert np.array_equal(saved.get_scores_from_ids(ids), reference.get_scores_from_ids(ids))
+    loaded = Bm25sIndex.load(tmp_path, len(docs))
+    assert isinstance(loaded._model, SavedScores)
+    assert loaded.search(docs[0][:3], 10) == Bm25sIndex(reference, len(docs)).search(docs[0][:3], 10)
+
+
+def test_stopwords_are_bm25s_list_without_importing_it() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from ragagent.index.tokenize import Tokenizer; t = Tokenizer().tokenize(['the cats']);"
+            "print(t, 'bm25s' in sys.modules, 'scipy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[['cat']] False False"
+    from bm25s.stopwords import STOPWORDS_EN
+
+    assert Tokenizer()._stopword_set == frozenset(STOPWORDS_EN)
