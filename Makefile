@@ -28,6 +28,8 @@ test: setup
 	rm -rf build/typecheck && mkdir -p build/typecheck && cp -r ragagent build/typecheck/ragagent \
 		&& cp -r ingest build/typecheck/ragagent/ingest && cp -r tools build/typecheck/ragagent/tools
 	cd build/typecheck && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p ragagent
+	@# The import contract (pyproject.toml [tool.importlinter]) over the same installed layout.
+	cd build/typecheck && PYTHONPATH=. ../../$(BIN)/lint-imports ../../pyproject.toml --no-cache
 	$(BIN)/pytest -q -ra
 
 setup: system-deps $(STAMP)

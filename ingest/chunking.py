@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ragagent.ingest.documents import PageText
 
 from ragagent.errors import ConfigError
+from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE
 from ragagent.types import Chunk, Span
 
 _SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
@@ -22,8 +23,8 @@ _SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
 class ChunkingOptions:
     """Chunk size and overlap in characters."""
 
-    chunk_size: int = 1000
-    chunk_overlap: int = 150
+    chunk_size: int = CHUNK_SIZE
+    chunk_overlap: int = CHUNK_OVERLAP
 
     def __post_init__(self) -> None:
         if self.chunk_size < 20:

@@ -18,12 +18,16 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ragagent.errors import ConfigError
-from ragagent.llm.base import GenerationSettings
-from ragagent.rag.answer import MIN_DENSE_SIMILARITY, MIN_TERM_COVERAGE, RagOptions
-
-# New tokens per answer when max_tokens is not set: a cited RAG answer of up to three sentences, a PAL program
-# (Qwen2.5-Coder-1.5B: mean 77, longest 232 tokens on 100 GSM8K problems, BENCHMARKS.md), one ReAct Thought/Action turn.
-MODE_MAX_TOKENS = {"rag": 192, "pal": 384, "react": 256}
+from ragagent.options import (
+    DEFAULT_GENERATION,
+    MIN_DENSE_SIMILARITY,
+    MIN_TERM_COVERAGE,
+    MODE_MAX_TOKENS,
+    SANDBOX_LIMITS,
+    GenerationSettings,
+    RagOptions,
+    SandboxLimits,
+)
 
 
 class Settings(BaseSettings):
@@ -42,14 +46,14 @@ class Settings(BaseSettings):
     query_encoder: Literal["auto", "onnx", "torch"] = "auto"  # auto: ONNX Runtime, else sentence-transformers
     min_dense_similarity: float = MIN_DENSE_SIMILARITY
     min_term_coverage: float = Field(MIN_TERM_COVERAGE, ge=0, le=1)
-    temperature: float = Field(0.0, ge=0)
+    temperature: float = Field(DEFAULT_GENERATION.temperature, ge=0)
     top_p: float | None = Field(None, gt=0, le=1)
     top_k: int | None = Field(None, ge=1)
     max_tokens: int | None = Field(None, ge=1)  # None: the mode's own default (MODE_MAX_TOKENS)
-    repeat_penalty: float | None = Field(1.1, gt=0)
-    seed: int | None = 0
-    sandbox_timeout_s: float = Field(10.0, gt=0)
-    sandbox_memory_mb: int = Field(512, ge=32)
+    repeat_penalty: float | None = Field(DEFAULT_GENERATION.repeat_penalty, gt=0)
+    seed: int | None = DEFAULT_GENERATION.seed
+    sandbox_timeout_s: float = Field(SANDBOX_LIMITS.timeout_s, gt=0)
+    sandbox_memory_mb: int = Field(SANDBOX_LIMITS.memory_mb, ge=32)
     max_steps: int = Field(6, ge=1, le=50)
     route_with_model: bool = False  # auto mode: ask the model when the rules fall through to rag
     react_search_first: bool = True  # ReAct step 1 searches for the question (helps small base models)
@@ -57,9 +61,13 @@ class Settings(BaseSettings):
 
     def generation(self, mode: str = "rag") -> GenerationSettings:
         """Sampling settings for ``mode``; ``max_tokens`` unset means that mode's default."""
-        max_tokens = self.max_tokens if self.max_tokens is not None else MODE_MAX_TOKENS.get(mode, 256)
+        default = MODE_MAX_TOKENS.get(mode, DEFAULT_GENERATION.max_tokens)
+        max_tokens = self.max_tokens if self.max_tokens is not None else default
         return GenerationSettings(temperature=self.temperature, top_p=self.top_p, top_k=self.top_k,
                                   max_tokens=max_tokens, repeat_penalty=self.repeat_penalty, seed=self.seed)
+
+    def sandbox_limits(self) -> SandboxLimits:
+        return SandboxLimits(timeout_s=self.sandbox_timeout_s, memory_mb=self.sandbox_memory_mb)
 
     def rag_options(self) -> RagOptions:
         return RagOptions(k=self.k, search_mode=self.search_mode, min_dense_similarity=self.min_dense_similarity,

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ragagent.llm.base import LLM, GenerationSettings, Prompt, prompt_style
+from ragagent.options import SANDBOX_LIMITS, generation_for
 from ragagent.pal_prompt import (
     PAL_STOP,
     build_messages,
@@ -40,7 +41,7 @@ __all__ = ["DEFAULT_SETTINGS", "PAL_STOP", "answer_pal", "build_messages", "buil
 
 # Greedy decoding of a small base model loops on long identifiers ("eggs_per_day_per_day_..."): a mild
 # repeat penalty stops that without breaking code, where names legitimately repeat.
-DEFAULT_SETTINGS = GenerationSettings(temperature=0.0, max_tokens=300, repeat_penalty=1.1)
+DEFAULT_SETTINGS = generation_for("pal")  # the same as Settings().generation("pal") (tests/test_defaults.py)
 
 _FENCE = re.compile(r"```[ \t]*(?:python|py)?[ \t]*\n(.*?)(?:```|\Z)", re.S | re.I)
 _DEF = re.compile(r"^def solution\(", re.M)
@@ -124,8 +125,8 @@ def answer_pal(
     executor: Executor | None = None,
     settings: GenerationSettings | None = None,
     context: str | None = None,
-    timeout_s: float = 10.0,
-    memory_mb: int = 256,
+    timeout_s: float = SANDBOX_LIMITS.timeout_s,
+    memory_mb: int = SANDBOX_LIMITS.memory_mb,
     on_step: Callable[[Step], None] | None = None,
 ) -> Answer:
     """Answer ``question`` by generating a program and running it in the sandbox (one repair round).

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ragagent.errors import ConfigError
 from ragagent.llm.base import LLM, GenerationSettings
+from ragagent.options import SANDBOX_LIMITS
 from ragagent.pal import answer_pal, format_value
 from ragagent.sandbox.base import Executor
 from ragagent.types import JSONValue
@@ -76,8 +77,8 @@ def evaluate_pal(
     limit: int | None = None,
     executor: Executor | None = None,
     settings: GenerationSettings | None = None,
-    timeout_s: float = 10.0,
-    memory_mb: int = 256,
+    timeout_s: float = SANDBOX_LIMITS.timeout_s,
+    memory_mb: int = SANDBOX_LIMITS.memory_mb,
 ) -> PalEvalResult:
     """Run PAL on the first ``limit`` records and score each answer against its ``#### N``."""
     if executor is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from ragagent.errors import ToolError
+from ragagent.options import SANDBOX_LIMITS
 from ragagent.sandbox.base import ExecResult, Executor
 
 from .base import Tool
@@ -19,7 +20,8 @@ from .decorator import tool
 MAX_OUTPUT_CHARS = 2000
 
 
-def python_tool(executor: Executor, *, timeout_s: float = 10.0, memory_mb: int = 512) -> Tool:
+def python_tool(executor: Executor, *, timeout_s: float = SANDBOX_LIMITS.timeout_s,
+                memory_mb: int = SANDBOX_LIMITS.memory_mb) -> Tool:
     """Run code with ``executor``; the observation is stdout plus the value, or the error."""
 
     @tool(name="python")

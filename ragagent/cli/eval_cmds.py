@@ -122,7 +122,9 @@ def pal(
     settings = settings_from(DEFAULT_INDEX, config, llm=llm)
     model = load_llm(settings.llm, settings=settings.generation(), base_url=settings.base_url,
                      timeout_s=settings.timeout_s, max_retries=settings.max_retries, n_ctx=settings.n_ctx)
-    result = evaluate_pal(_read_jsonl(file, limit), model, limit=limit)
+    limits = settings.sandbox_limits()  # the same generation and sandbox settings as `ask --mode pal`
+    result = evaluate_pal(_read_jsonl(file, limit), model, limit=limit, settings=settings.generation("pal"),
+                          timeout_s=limits.timeout_s, memory_mb=limits.memory_mb)
     summary = {"n": result.n, "correct": result.correct, "accuracy": result.accuracy}
     typer.echo(json.dumps(summary, indent=2)) if as_json else print_table(console, _table([summary]))
 

@@ -13,6 +13,7 @@ from ragagent.cli.render import RichProgress, diagnostic_lines, hit_to_json, hit
 from ragagent.index import Index, IngestOptions, SearchOptions, ingest_paths
 from ragagent.index.dense import DenseKind
 from ragagent.index.sparse import Bm25Engine
+from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE
 from ragagent.retriever import Fusion
 from ragagent.types import SearchMode
 
@@ -27,8 +28,12 @@ PathsArgument = Annotated[
 def ingest(
     paths: PathsArgument = None,
     index: IndexOption = DEFAULT_INDEX,
-    chunk_size: Annotated[int | None, typer.Option(min=20, help="Chunk size in characters [default: 1000].")] = None,
-    chunk_overlap: Annotated[int | None, typer.Option(min=0, help="Overlap in characters [default: 150].")] = None,
+    chunk_size: Annotated[
+        int | None, typer.Option(min=20, help=f"Chunk size in characters [default: {CHUNK_SIZE}].")
+    ] = None,
+    chunk_overlap: Annotated[
+        int | None, typer.Option(min=0, help=f"Overlap in characters [default: {CHUNK_OVERLAP}].")
+    ] = None,
     embedding_model: Annotated[str | None, typer.Option(help="sentence-transformers name or path.")] = None,
     bm25_engine: Annotated[Bm25Engine | None, typer.Option(help="bm25s (default) or rank-bm25.")] = None,
     dense: Annotated[DenseKind | None, typer.Option("--dense", help="FAISS index: flat (default) or hnsw.")] = None,

@@ -11,6 +11,7 @@ from ragagent.index.dense import DenseKind
 from ragagent.index.manifest import Manifest
 from ragagent.index.sparse import Bm25Engine, check_engine
 from ragagent.ingest import ChunkingOptions, JsonlFields
+from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +46,8 @@ class IngestOptions:
             "dense_kind": manifest.dense_kind,
             "bm25_engine": manifest.sparse.engine,
         }
-        defaults = {"chunk_size": 1000, "chunk_overlap": 150, "embedding_model": DEFAULT_EMBEDDING_MODEL,
-                    "dense_kind": "flat", "bm25_engine": "bm25s"}
+        defaults = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP,
+                    "embedding_model": DEFAULT_EMBEDDING_MODEL, "dense_kind": "flat", "bm25_engine": "bm25s"}
         values: dict[str, Any] = {}
         for name, default in defaults.items():
             given = getattr(self, name)
@@ -64,4 +65,5 @@ class IngestOptions:
         return out
 
     def chunking(self) -> ChunkingOptions:
-        return ChunkingOptions(self.chunk_size or 1000, self.chunk_overlap if self.chunk_overlap is not None else 150)
+        return ChunkingOptions(self.chunk_size or CHUNK_SIZE,
+                               self.chunk_overlap if self.chunk_overlap is not None else CHUNK_OVERLAP)

@@ -21,21 +21,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
+from ragagent.options import GenerationSettings
 from ragagent.types import Usage
 
+__all__ = ["GenerationSettings"]  # re-exported: its home is ragagent.options
+
 DEFAULT_CONTEXT_WINDOW = 2048  # what callers assume of a model that does not say
-
-
-@dataclass(frozen=True, slots=True)
-class GenerationSettings:
-    """Sampling settings passed to every call (None = the backend's default)."""
-
-    temperature: float = 0.0
-    top_p: float | None = None
-    top_k: int | None = None
-    max_tokens: int = 256
-    repeat_penalty: float | None = None
-    seed: int | None = 0
 
 
 Role = Literal["system", "user", "assistant"]

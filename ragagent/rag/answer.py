@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 
 from ragagent.index import Index
 from ragagent.llm.base import (
@@ -20,29 +19,13 @@ from ragagent.llm.base import (
     estimate_tokens,
     prompt_style,
 )
+from ragagent.options import RagOptions, generation_for
 from ragagent.rag.citations import CitationVerifier, strip_markers
 from ragagent.rag.prompt import NOT_IN_DOCUMENTS, build_prompt
 from ragagent.streaming import AnswerStream, SentenceStream
-from ragagent.types import Abstention, Answer, Chunk, Citation, Hit, SearchMode, Usage
+from ragagent.types import Abstention, Answer, Chunk, Citation, Hit, Usage
 
-MIN_DENSE_SIMILARITY = 0.25
-MIN_TERM_COVERAGE = 0.5
 _FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
-
-
-@dataclass(frozen=True, slots=True)
-class RagOptions:
-    """Retrieval depth and the relevance floor below which the model is not asked at all.
-
-    A hit is relevant when its dense cosine similarity is at least ``min_dense_similarity`` or it
-    contains at least ``min_term_coverage`` of the query's content terms (after stopwords/stemming).
-    """
-
-    k: int = 5
-    search_mode: SearchMode = "hybrid"
-    min_dense_similarity: float = MIN_DENSE_SIMILARITY
-    min_term_coverage: float = MIN_TERM_COVERAGE
-    attribute: bool = True  # cite uncited sentences that a shown passage supports (origin="attributed")
 
 
 def relevant_hits(index: Index, question: str, hits: Sequence[Hit], options: RagOptions) -> list[Hit]:
@@ -143,7 +126,7 @@ def merge_citations(cited: tuple[Citation, ...], attributed: tuple[Citation, ...
 def answer_rag(question: str, index: Index, llm: LLM, *, settings: GenerationSettings | None = None,
                options: RagOptions = RagOptions(), verifier: CitationVerifier | None = None) -> Answer:
     """Answer ``question`` from ``index`` with verified citations (see :class:`RagRun`)."""
-    run = RagRun(question, index, llm, settings or GenerationSettings(max_tokens=160), options,
+    run = RagRun(question, index, llm, settings or generation_for("rag"), options,
                  verifier or CitationVerifier())
     return AnswerStream(iter(run), run.result).answer
 

@@ -5,7 +5,7 @@ memory, printing too much) is described by the result; only a broken or missing 
 (:class:`~ragagent.errors.SandboxError`).
 
 >>> class Constant:
-...     def run(self, code, *, timeout_s=5.0, memory_mb=256):
+...     def run(self, code, *, timeout_s=10.0, memory_mb=256):
 ...         return ExecResult(value=42)
 >>> isinstance(Constant(), Executor)
 True
@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from ragagent.options import SANDBOX_LIMITS
 from ragagent.types import JSONValue
 
 
@@ -60,4 +61,5 @@ class ExecResult:
 class Executor(Protocol):
     """Runs untrusted Python code and describes what happened; never executes it in the host."""
 
-    def run(self, code: str, *, timeout_s: float = 5.0, memory_mb: int = 256) -> ExecResult: ...
+    def run(self, code: str, *, timeout_s: float = SANDBOX_LIMITS.timeout_s,
+            memory_mb: int = SANDBOX_LIMITS.memory_mb) -> ExecResult: ...

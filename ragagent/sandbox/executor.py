@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ragagent.errors import ConfigError
+from ragagent.options import SANDBOX_LIMITS
 from ragagent.sandbox._bwrap import bwrap_argv, resolve_bwrap
 from ragagent.sandbox._cgroup import RunCgroup, delegated_parent
 from ragagent.sandbox._document import MAX_DEPTH, parse_document
@@ -69,7 +70,8 @@ class BubblewrapExecutor:
     seccomp: bool = True
     cgroup_parent: str | None = None  # a delegated cgroup v2 dir (default: $RAGAGENT_SANDBOX_CGROUP)
 
-    def run(self, code: str, *, timeout_s: float = 5.0, memory_mb: int = 256) -> ExecResult:
+    def run(self, code: str, *, timeout_s: float = SANDBOX_LIMITS.timeout_s,
+            memory_mb: int = SANDBOX_LIMITS.memory_mb) -> ExecResult:
         """Run ``code`` (defining ``solution()`` or setting ``result``) and describe what happened."""
         _validate(timeout_s, memory_mb)
         bwrap = resolve_bwrap(self.bwrap)
@@ -179,7 +181,8 @@ _HOST_KINDS = ("ResultError", "ProcessExit")  # set by parse_document or the run
 
 
 def run(
-    code: str, *, timeout_s: float = 5.0, memory_mb: int = 256, executor: BubblewrapExecutor | None = None
+    code: str, *, timeout_s: float = SANDBOX_LIMITS.timeout_s, memory_mb: int = SANDBOX_LIMITS.memory_mb,
+    executor: BubblewrapExecutor | None = None
 ) -> ExecResult:
     """Run ``code`` in a fresh sandbox (see :class:`BubblewrapExecutor`)."""
     return (executor or BubblewrapExecutor()).run(code, timeout_s=timeout_s, memory_mb=memory_mb)

@@ -1,0 +1,81 @@
+"""Plain option types and the one home of every default (bottom layer: imports only errors and types).
+
+Settings (``ragagent.config``), the modes, the sandbox, ingestion and the CLI all read their defaults here, so
+``eval pal`` and ``ask --mode pal`` cannot drift apart. The README's defaults table lists these values.
+
+>>> generation_for("pal").max_tokens == MODE_MAX_TOKENS["pal"]
+True
+>>> SANDBOX_LIMITS.memory_mb
+256
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ragagent.errors import ConfigError
+from ragagent.types import SearchMode
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationSettings:
+    """Sampling settings passed to every call (None = the backend's default)."""
+
+    temperature: float = 0.0
+    top_p: float | None = None
+    top_k: int | None = None
+    max_tokens: int = 256
+    repeat_penalty: float | None = None
+    seed: int | None = 0
+
+
+# New tokens per answer when max_tokens is not set: a cited RAG answer of up to three sentences, a PAL program
+# (Qwen2.5-Coder-1.5B: mean 77, longest 232 tokens on 100 GSM8K problems, BENCHMARKS.md), one ReAct Thought/Action turn.
+MODE_MAX_TOKENS = {"rag": 192, "pal": 384, "react": 256}
+# What every mode samples with unless told otherwise (greedy, a mild repetition penalty, a fixed seed).
+DEFAULT_GENERATION = GenerationSettings(temperature=0.0, max_tokens=256, repeat_penalty=1.1, seed=0)
+
+
+def generation_for(mode: str, base: GenerationSettings = DEFAULT_GENERATION) -> GenerationSettings:
+    """``base`` with ``mode``'s default ``max_tokens`` (unknown modes keep the base's)."""
+    return replace(base, max_tokens=MODE_MAX_TOKENS.get(mode, base.max_tokens))
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxLimits:
+    """Per-run limits of the sandbox: wall-clock seconds and address space per process in MiB."""
+
+    timeout_s: float = 10.0
+    memory_mb: int = 256
+
+    def __post_init__(self) -> None:
+        if self.timeout_s <= 0:
+            raise ConfigError(f"sandbox timeout must be > 0 seconds, got {self.timeout_s}")
+        if self.memory_mb < 32:
+            raise ConfigError(f"sandbox memory must be at least 32 MiB, got {self.memory_mb}")
+
+
+SANDBOX_LIMITS = SandboxLimits()
+
+# Chunking: characters per chunk and overlap (BENCHMARKS.md, "Tuning").
+CHUNK_SIZE = 1000
+CHUNK_OVERLAP = 150
+
+# The RAG relevance floor: below both, the model is not asked at all.
+MIN_DENSE_SIMILARITY = 0.25
+MIN_TERM_COVERAGE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class RagOptions:
+    """Retrieval depth and the relevance floor below which the model is not asked at all.
+
+    A hit is relevant when its dense cosine similarity is at least ``min_dense_similarity`` or it
+    contains at least ``min_term_coverage`` of the query's content terms (after stopwords/stemming).
+    """
+
+    k: int = 5
+    search_mode: SearchMode = "hybrid"
+    min_dense_similarity: float = MIN_DENSE_SIMILARITY
+    min_term_coverage: float = MIN_TERM_COVERAGE
+    attribute: bool = True  # cite uncited sentences that a shown passage supports (origin="attributed")

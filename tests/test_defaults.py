@@ -1,0 +1,87 @@
+"""One home per default: the options module, Settings and every mode agree; eval pal = ask --mode pal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from ragagent import Agent, Settings
+from ragagent.cli import app
+from ragagent.config import load_settings
+from ragagent.index import Index, ingest_paths
+from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE, SANDBOX_LIMITS, generation_for
+from ragagent.types import Answer
+from tests.fakes import HashEmbedder, ScriptedLLM
+
+runner = CliRunner()
+
+
+def test_settings_defaults_come_from_the_options_module() -> None:
+    settings = Settings()
+    for mode in ("rag", "pal", "react"):
+        assert settings.generation(mode) == generation_for(mode)
+    assert settings.sandbox_limits() == SANDBOX_LIMITS
+
+
+def test_modes_and_tools_share_the_sandbox_and_pal_defaults() -> None:
+    import inspect
+
+    from ragagent.tools import default_tools, python_tool
+
+    from ragagent.pal import DEFAULT_SETTINGS, answer_pal
+    from ragagent.pal_eval import evaluate_pal
+    from ragagent.sandbox import BubblewrapExecutor
+
+    assert Settings().generation("pal") == DEFAULT_SETTINGS
+    for func in (answer_pal, evaluate_pal, default_tools, python_tool, BubblewrapExecutor.run):
+        params = inspect.signature(func).parameters
+        assert params["timeout_s"].default == SANDBOX_LIMITS.timeout_s, func
+        assert params["memory_mb"].default == SANDBOX_LIMITS.memory_mb, func
+
+
+def test_chunking_defaults_have_one_home() -> None:
+    from ragagent.ingest import ChunkingOptions
+
+    from ragagent.index import IngestOptions
+
+    assert (ChunkingOptions().chunk_size, ChunkingOptions().chunk_overlap) == (CHUNK_SIZE, CHUNK_OVERLAP)
+    assert IngestOptions().chunking() == ChunkingOptions()
+
+
+@pytest.mark.parametrize("env", [{}, {"RAGAGENT_MAX_TOKENS": "77", "RAGAGENT_SANDBOX_MEMORY_MB": "300",
+                                      "RAGAGENT_SANDBOX_TIMEOUT_S": "4.5", "RAGAGENT_TEMPERATURE": "0.3"}])
+def test_eval_pal_and_ask_pal_build_the_same_configuration(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    calls: list[dict[str, Any]] = []
+
+    def recording_pal(question: str, llm: Any, **kwargs: Any) -> Answer:
+        calls.append({k: kwargs[k] for k in ("settings", "timeout_s", "memory_mb")})
+        return Answer(question=question, text="12", mode="pal", value=12)
+
+    monkeypatch.setattr("ragagent.pal.answer_pal", recording_pal)
+    monkeypatch.setattr("ragagent.pal_eval.answer_pal", recording_pal)
+    monkeypatch.setattr("ragagent.llm.load_llm", lambda *a, **k: ScriptedLLM([]))
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Sam has three boxes of four pens.", encoding="utf-8")
+    ingest_paths([docs], tmp_path / "idx", embedder=HashEmbedder())
+    monkeypatch.setattr("ragagent.cli.ask_cmds.build_agent", lambda settings: Agent(
+        Index.open(settings.index, embedder=HashEmbedder()), ScriptedLLM([]), settings=settings))
+    problems = tmp_path / "gsm.jsonl"
+    problems.write_text(json.dumps({"question": "Sam has 3 boxes of 4 pens. How many pens?", "answer": "#### 12"}))
+
+    asked = runner.invoke(app, ["ask", "Sam has 3 boxes of 4 pens. How many pens?", "--mode", "pal",
+                                "--index", str(tmp_path / "idx")])
+    evaluated = runner.invoke(app, ["eval", "pal", str(problems), "--json"])
+    assert asked.exit_code == 0 and evaluated.exit_code == 0, (asked.output, evaluated.output)
+    assert len(calls) == 2 and calls[0] == calls[1]
+    expected = load_settings()
+    assert calls[0] == {"settings": expected.generation("pal"), "timeout_s": expected.sandbox_timeout_s,
+                        "memory_mb": expected.sandbox_memory_mb}
