@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from ragagent.config import Settings
 from ragagent.errors import ConfigError
 from ragagent.index import Index
 from ragagent.llm.base import LLM
+from ragagent.options import AskMode
 from ragagent.rag.answer import RagRun
 from ragagent.rag.citations import CitationVerifier
 from ragagent.rag.judges import index_rarity, make_checker
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from ragagent.sandbox import Executor
     from ragagent.tools import Tool
 
-AskMode = Literal["auto", "rag", "pal", "react"]
 StepCallback = Callable[[Step], None]
 MODES = ("auto", "rag", "pal", "react")
 

@@ -20,10 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ragagent.agent import MODES, Agent, AskMode, StepCallback
+from ragagent.agent import MODES, Agent, StepCallback
 from ragagent.conversation import HISTORY_TOKENS, Condensed, Exchange, condense, history_block
 from ragagent.errors import ConfigError
 from ragagent.llm.base import TokenCounter, estimate_tokens
+from ragagent.options import AskMode
 from ragagent.streaming import AnswerStream
 from ragagent.types import Answer, Step
 

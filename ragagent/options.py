@@ -12,9 +12,14 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from ragagent.errors import ConfigError
 from ragagent.types import SearchMode
+
+AskMode = Literal["auto", "rag", "pal", "react"]
+DenseKind = Literal["flat", "hnsw"]
+Bm25Engine = Literal["bm25s", "rank-bm25"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from ragagent.agent import AskMode
 from ragagent.cli.app import (
     DEFAULT_INDEX,
     EXIT_ERROR,
@@ -23,6 +22,7 @@ from ragagent.cli.app import (
 )
 from ragagent.cli.render import answer_lines, print_code, trace_lines, visible
 from ragagent.config import Settings, load_settings
+from ragagent.options import AskMode
 from ragagent.types import Answer
 
 LlmOption = Annotated[str | None, typer.Option("--llm", help="Model spec: local, llamacpp:PATH, openai:MODEL, "

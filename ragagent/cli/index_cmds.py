@@ -10,10 +10,7 @@ import typer
 
 from ragagent.cli.app import DEFAULT_INDEX, EXIT_PARTIAL, IndexOption, app, console, err_console, usage_error
 from ragagent.cli.render import RichProgress, diagnostic_lines, hit_to_json, hits_table, info_lines, report_lines
-from ragagent.index import Index, IngestOptions, SearchOptions, ingest_paths
-from ragagent.index.dense import DenseKind
-from ragagent.index.sparse import Bm25Engine
-from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE
+from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE, Bm25Engine, DenseKind
 from ragagent.retriever import Fusion
 from ragagent.types import SearchMode
 
@@ -56,6 +53,8 @@ def ingest(
                           "sources it records)", "PATHS")
     if chunk_size is not None and chunk_overlap is not None and chunk_overlap >= chunk_size:
         raise usage_error(f"{chunk_overlap} is not smaller than --chunk-size {chunk_size}", "'--chunk-overlap'")
+    from ragagent.index import IngestOptions, ingest_paths
+
     options = IngestOptions(
         chunk_size=chunk_size, chunk_overlap=chunk_overlap, embedding_model=embedding_model,
         bm25_engine=bm25_engine, dense_kind=dense,
@@ -85,6 +84,8 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print hits as JSON.")] = False,
 ) -> None:
     """Search the index and print ranked hits with source:page, score and snippet."""
+    from ragagent.index import Index, SearchOptions
+
     opened = Index.open(index)
     hits = opened.search(query, k=k, mode=mode, options=SearchOptions(fusion=fusion))
     if as_json:
@@ -102,6 +103,8 @@ def info(
                                                           "chunks) as JSON.")] = False,
 ) -> None:
     """Describe the index: its settings, counts and sources (checksums are verified)."""
+    from ragagent.index import Index
+
     opened = Index.open(index, verify=True)
     files = sorted(opened.store.files().values(), key=lambda f: f.source)
     if as_json:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -12,9 +12,11 @@ from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ragagent.index import Index, IngestReport
-from ragagent.index.store import FileRecord
 from ragagent.types import Answer, Hit, Step
+
+if TYPE_CHECKING:
+    from ragagent.index import Index, IngestReport
+    from ragagent.index.store import FileRecord
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi/invisible format characters
 # (U+061C, U+200B-U+200F, U+202A-U+202E, U+2060-U+2069, U+FEFF) that reorder or hide what a terminal shows

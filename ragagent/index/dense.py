@@ -7,13 +7,13 @@ metric) is selectable for large corpora. Row ``i`` of the FAISS index is chunk p
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from ragagent.errors import ConfigError, IndexCorruptError
+from ragagent.options import DenseKind
 
-DenseKind = Literal["flat", "hnsw"]
 HNSW_M = 32
 HNSW_EF_SEARCH = 128
 

@@ -7,11 +7,10 @@ from typing import Any
 
 from ragagent.embeddings import DEFAULT_EMBEDDING_MODEL, EMBED_BATCH_SIZE
 from ragagent.errors import ConfigError
-from ragagent.index.dense import DenseKind
 from ragagent.index.manifest import Manifest
-from ragagent.index.sparse import Bm25Engine, check_engine
+from ragagent.index.sparse import check_engine
 from ragagent.ingest import ChunkingOptions, JsonlFields
-from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE
+from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE, Bm25Engine, DenseKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,13 +12,13 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Protocol
 
 import numpy as np
 
 from ragagent.errors import ConfigError, IndexCorruptError
+from ragagent.options import Bm25Engine
 
-Bm25Engine = Literal["bm25s", "rank-bm25"]
 BM25_K1 = 1.5
 BM25_B = 0.75
 

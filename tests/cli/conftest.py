@@ -18,4 +18,4 @@ def hash_ingest(monkeypatch: pytest.MonkeyPatch) -> None:
     def ingest(paths: Any, index_dir: str | Path, **kwargs: Any) -> Any:
         return ingest_paths(paths, index_dir, embedder=HashEmbedder(), **kwargs)
 
-    monkeypatch.setattr("ragagent.cli.index_cmds.ingest_paths", ingest)
+    monkeypatch.setattr("ragagent.index.ingest_paths", ingest)
