@@ -26,19 +26,13 @@ from ragagent.types import Hit, SearchMode
 
 def hit_to_document(hit: Hit) -> Document:
     """A LangChain document for one hit: the chunk text, its provenance and scores in the metadata."""
-    span = hit.chunk.span
     metadata: dict[str, Any] = {
-        "chunk_id": hit.chunk.id,
-        "source": span.source,
-        "page": span.page,
-        "page_label": span.page_label,
-        "start": span.start,
-        "end": span.end,
+        **hit.provenance(),
         "title": hit.chunk.title,
         "score": hit.score,
         "rank": hit.rank,
         "retriever": hit.retriever,
-        "components": {c.retriever: {"rank": c.rank, "score": c.score} for c in hit.components},
+        "components": hit.scores_by_retriever(),
     }
     return Document(page_content=hit.chunk.text, metadata=metadata, id=hit.chunk.id)
 

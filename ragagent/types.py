@@ -81,6 +81,16 @@ class Hit:
     def component(self, retriever: str) -> RetrieverScore | None:
         return next((c for c in self.components if c.retriever == retriever), None)
 
+    def provenance(self) -> dict[str, JSONValue]:
+        """The chunk's id and exact location, as plain JSON values (for JSON output and adapters)."""
+        span = self.chunk.span
+        return {"chunk_id": self.chunk.id, "source": span.source, "page": span.page,
+                "page_label": span.page_label, "start": span.start, "end": span.end}
+
+    def scores_by_retriever(self) -> dict[str, dict[str, float]]:
+        """Every retriever's rank and score: ``{"dense": {"rank": 1, "score": 0.71}, ...}``."""
+        return {c.retriever: {"rank": c.rank, "score": c.score} for c in self.components}
+
 
 Verdict = Literal["supported", "contradicted", "not-supported"]
 Abstention = Literal["no_relevant_passages", "model_declined", "no_answer"]

@@ -39,19 +39,8 @@ def _escaped(match: re.Match[str]) -> str:
 
 
 def hit_to_json(hit: Hit) -> dict[str, Any]:
-    span = hit.chunk.span
-    return {
-        "rank": hit.rank,
-        "score": hit.score,
-        "chunk_id": hit.chunk.id,
-        "source": span.source,
-        "page": span.page,
-        "page_label": span.page_label,
-        "start": span.start,
-        "end": span.end,
-        "text": hit.chunk.text,
-        "retrievers": {c.retriever: {"rank": c.rank, "score": c.score} for c in hit.components},
-    }
+    return {"rank": hit.rank, "score": hit.score, **hit.provenance(), "text": hit.chunk.text,
+            "retrievers": hit.scores_by_retriever()}
 
 
 def snippet(text: str, width: int = 160) -> str:

@@ -14,9 +14,9 @@ llama-cpp) load on first use of their names, so ``from ragagent.llm.base import 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ragagent._lazy import lazy_attributes
 from ragagent.llm.base import (
     DEFAULT_CONTEXT_WINDOW,
     LLM,
@@ -84,10 +84,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'ragagent.llm' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _LAZY, globals())
