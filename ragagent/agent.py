@@ -52,11 +52,7 @@ class Agent:
     def _load_llm(self, llm: LLM | str | None) -> LLM:
         if llm is not None and not isinstance(llm, str):
             return llm
-        from ragagent.llm import load_llm
-
-        s = self.settings
-        return load_llm(llm or s.llm, settings=s.generation(), base_url=s.base_url, timeout_s=s.timeout_s,
-                        max_retries=s.max_retries, n_ctx=s.n_ctx)
+        return llm_from_settings(self.settings, llm)
 
     def _checker(self) -> SupportChecker:
         """The citation checker chosen by ``settings.verify_with``, wired to this index and model."""
@@ -120,6 +116,14 @@ class Agent:
         return run_react(question, self.llm, tools, settings=self.settings.generation("react"),
                          max_steps=s.max_steps, verifier=self.verifier, on_step=on_step,
                          search_first=s.react_search_first)
+
+
+def llm_from_settings(settings: Settings, spec: str | None = None) -> LLM:
+    """The model ``spec`` (default ``settings.llm``) with the settings' sampling, endpoint, retries and context."""
+    from ragagent.llm import load_llm
+
+    return load_llm(spec or settings.llm, settings=settings.generation(), base_url=settings.base_url,
+                    timeout_s=settings.timeout_s, max_retries=settings.max_retries, n_ctx=settings.n_ctx)
 
 
 def _routed(answer: Answer, chosen: Route) -> Answer:

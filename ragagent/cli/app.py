@@ -70,14 +70,7 @@ class RagagentGroup(TyperGroup):
         return super().parse_args(ctx, debug_first(args))
 
     def invoke(self, ctx: ClickContext) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise
-        except (Exception, KeyboardInterrupt) as exc:
-            if _state["debug"]:
-                raise
-            raise _exit_for(exc) from None
+        return _reporting_errors(super().invoke, ctx)
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
@@ -164,16 +157,21 @@ def one_line_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise
-        except (Exception, KeyboardInterrupt) as exc:
-            if _state["debug"]:
-                raise
-            raise _exit_for(exc) from None
+        return _reporting_errors(func, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _reporting_errors(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``func``; any error but a deliberate exit becomes one line and its exit code (re-raised with --debug)."""
+    try:
+        return func(*args, **kwargs)
+    except (typer.Exit, typer.Abort, typer.TyperException):
+        raise
+    except (Exception, KeyboardInterrupt) as exc:
+        if _state["debug"]:
+            raise
+        raise _exit_for(exc) from None
 
 
 def main() -> None:

@@ -116,12 +116,11 @@ def pal(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """PAL accuracy on GSM8K-format problems with the configured model, in the sandbox."""
-    from ragagent.llm import load_llm
+    from ragagent.agent import llm_from_settings
     from ragagent.pal_eval import evaluate_pal
 
     settings = settings_from(DEFAULT_INDEX, config, llm=llm)
-    model = load_llm(settings.llm, settings=settings.generation(), base_url=settings.base_url,
-                     timeout_s=settings.timeout_s, max_retries=settings.max_retries, n_ctx=settings.n_ctx)
+    model = llm_from_settings(settings)
     limits = settings.sandbox_limits()  # the same generation and sandbox settings as `ask --mode pal`
     result = evaluate_pal(_read_jsonl(file, limit), model, limit=limit, settings=settings.generation("pal"),
                           timeout_s=limits.timeout_s, memory_mb=limits.memory_mb)
@@ -162,10 +161,9 @@ def citations(
 
         embedder = SentenceTransformerEmbedder()
     if kind == "llm":
-        from ragagent.llm import load_llm
+        from ragagent.agent import llm_from_settings
 
-        model = load_llm(settings.llm, settings=settings.generation(), base_url=settings.base_url,
-                         timeout_s=settings.timeout_s, max_retries=settings.max_retries, n_ctx=settings.n_ctx)
+        model = llm_from_settings(settings)
     report = evaluate_citations(rows, make_checker(kind, rarity=rarity, embedder=embedder, llm=model))
     summary = {"checker": kind, "n": report.n, "precision": report.precision, "recall": report.recall}
     if as_json:
