@@ -72,7 +72,8 @@ class RagRun:
                               chat=prompt_style(self.llm) == "chat", history=self.history)
         passages = [h.chunk for h in packed.shown]
         # What is streamed is the final text: sentences are finalised (attributed markers) as they end.
-        stream = SentenceStream(self._finisher(passages))
+        attributed: dict[str, tuple[Citation, ...]] = {}  # each finished sentence's citations, computed once
+        stream = SentenceStream(self._finisher(passages, attributed))
         pieces: list[str] = []
         for piece in self.llm.stream(packed.prompt, stop=packed.stop, settings=self.settings):
             pieces.append(piece)
@@ -88,7 +89,7 @@ class RagRun:
             if self.options.attribute:
                 first: dict[int, Citation] = {}  # as attribute() over the whole text: the first per passage
                 for sentence in stream.finished:
-                    for cite in self.verifier.attribute(sentence, passages)[1]:
+                    for cite in attributed[sentence]:
                         first.setdefault(cite.n, cite)
                 citations = merge_citations(citations, tuple(first.values()))
         self._answer = Answer(
@@ -98,10 +99,17 @@ class RagRun:
                      "verify_s": time.perf_counter() - generated, "total_s": time.perf_counter() - started},
         )
 
-    def _finisher(self, passages: Sequence[Chunk]) -> Callable[[str], str]:
+    def _finisher(self, passages: Sequence[Chunk],
+                  attributed: dict[str, tuple[Citation, ...]]) -> Callable[[str], str]:
+        """The sentence's final form; with attribution on, its citations are kept in ``attributed``."""
         if not self.options.attribute:
             return lambda sentence: " ".join(sentence.split())
-        return lambda sentence: self.verifier.attribute(sentence, passages)[0]
+
+        def finish(sentence: str) -> str:
+            final, attributed[sentence] = self.verifier.attribute(sentence, passages)
+            return final
+
+        return finish
 
 
 def abstention_of(reply: str) -> Abstention | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from ragagent.llm.base import GenerationSettings
 from ragagent.rag.answer import RagOptions, RagRun, answer_rag
 from ragagent.rag.citations import CitationVerifier
 from ragagent.rag.prompt import NOT_IN_DOCUMENTS, build_prompt
+from ragagent.types import Chunk, Citation
 from tests.fakes import HashEmbedder, ScriptedLLM
 
 DOCS = {
@@ -103,3 +105,20 @@ def test_packing_respects_the_token_budget(index: Index) -> None:
     head = build_prompt("q?", [], budget_tokens=10_000, count_tokens=count)
     tight = build_prompt("q?", hits, budget_tokens=count(head.text) + 20, count_tokens=count)
     assert len(tight.shown) == 1 and count(tight.text) <= count(head.text) + 20 + 2
+
+
+def test_uncited_sentences_are_attributed_once_each(index: Index) -> None:
+    calls: list[str] = []
+
+    class CountingVerifier(CitationVerifier):
+        def attribute(self, answer: str, passages: Sequence[Chunk]) -> tuple[str, tuple[Citation, ...]]:
+            calls.append(answer)
+            return super().attribute(answer, passages)
+
+    llm = ScriptedLLM([" The Transformer architecture was introduced in 2017 by Vaswani and colleagues at Google."
+                       " PAL was proposed by Gao and colleagues in 2022."])
+    answer = answer_rag("When was the transformer introduced, and who proposed PAL?", index, llm,
+                        verifier=CountingVerifier())
+    assert len(calls) == 2  # once per sentence, while streaming; the final citations reuse those results
+    assert answer.text.count("[") == 2 and {c.origin for c in answer.citations} == {"attributed"}
+    assert {c.source for c in answer.citations} == {"transformers.md", "pal.txt"}
