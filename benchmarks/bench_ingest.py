@@ -46,8 +46,7 @@ def peak_rss_mib() -> float:
 
 def run_ours(jsonl: Path, work: Path, batch: int | None, max_tokens: int | None) -> dict[str, Any]:
     from _common import ragagent_embedder
-
-    from ragagent.index import IngestOptions, ingest_paths
+    from ragagent.ingest import IngestOptions, ingest_paths
 
     embedder = ragagent_embedder()
     if batch:

@@ -1,7 +1,7 @@
 """Expanding the user's paths into files: recursion, include/exclude globs, hidden files skipped.
 
 Files are identified by their resolved absolute path, so two different files are never merged, however
-they are named; the index gives each one its stored name (see ``ragagent.index.sources``).
+they are named; the pipeline gives each one its stored name (see ``ragagent.ingest.naming``).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@
 >>> index = ragagent.Index.open(".ragagent")                           # doctest: +SKIP
 >>> index.search("what is PAL?", k=3)                                  # doctest: +SKIP
 
-(The ingestion function is ``ingest_paths`` because ``ragagent.ingest`` is the loaders' subpackage.)
+(``ingest_paths``, ``IngestOptions`` and ``IngestReport`` live in ``ragagent.ingest``.)
 
 Importing ragagent is cheap: the public names below load their modules on first use (PEP 562), so a
 command that only searches never imports the LLM stack, and nothing imports torch until a model needs it.
@@ -21,9 +21,9 @@ from ragagent.errors import (
     EmbeddingMismatchError,
     EncoderUnavailableError,
     IndexCorruptError,
-    IndexError_,
     IndexLockedError,
     IndexNotFoundError,
+    IndexUnusableError,
     IngestAbortedError,
     IngestError,
     LLMConnectionError,
@@ -43,7 +43,8 @@ if TYPE_CHECKING:
     from ragagent.chat import ChatSession
     from ragagent.config import Settings, load_settings
     from ragagent.embeddings import DEFAULT_EMBEDDING_MODEL, Embedder, SentenceTransformerEmbedder
-    from ragagent.index import Index, IngestOptions, IngestReport, SearchOptions, ingest_paths
+    from ragagent.index import Index, SearchOptions
+    from ragagent.ingest import IngestOptions, IngestReport, ingest_paths
     from ragagent.rag.citations import CitationVerifier
     from ragagent.rag.support import Support, SupportChecker
     from ragagent.streaming import AnswerStream
@@ -57,10 +58,10 @@ _LAZY = {
     "Embedder": "ragagent.embeddings",
     "SentenceTransformerEmbedder": "ragagent.embeddings",
     "Index": "ragagent.index",
-    "IngestOptions": "ragagent.index",
-    "IngestReport": "ragagent.index",
+    "IngestOptions": "ragagent.ingest",
+    "IngestReport": "ragagent.ingest",
     "SearchOptions": "ragagent.index",
-    "ingest_paths": "ragagent.index",
+    "ingest_paths": "ragagent.ingest",
     "AnswerStream": "ragagent.streaming",
     "CitationVerifier": "ragagent.rag.citations",
     "Support": "ragagent.rag.support",
@@ -85,9 +86,9 @@ __all__ = [
     "Hit",
     "Index",
     "IndexCorruptError",
-    "IndexError_",
     "IndexLockedError",
     "IndexNotFoundError",
+    "IndexUnusableError",
     "IngestAbortedError",
     "IngestError",
     "IngestOptions",

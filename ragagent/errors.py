@@ -8,7 +8,7 @@ Every error ragagent raises on purpose derives from :class:`RagAgentError`::
     ├── IngestError            a file could not be loaded or chunked (carries ``path`` and ``reason``)
     │   └── NothingToIngestError   the paths hold nothing that could be ingested
     ├── IngestAbortedError     strict ingestion met failures; the index was left untouched
-    ├── IndexError_            the index on disk cannot be used
+    ├── IndexUnusableError     the index on disk cannot be used
     │   ├── IndexNotFoundError     no index at that directory
     │   ├── IndexCorruptError      a file is missing, truncated or tampered with
     │   ├── IndexLockedError       another writer holds the lock
@@ -57,27 +57,27 @@ class NothingToIngestError(IngestError):
     """Nothing under the given paths could be ingested (missing, empty, filtered out or all failed)."""
 
 
-class IndexError_(RagAgentError):
+class IndexUnusableError(RagAgentError):
     """The index on disk cannot be used."""
 
 
-class IndexNotFoundError(IndexError_):
+class IndexNotFoundError(IndexUnusableError):
     """No index exists at the given directory."""
 
 
-class IndexCorruptError(IndexError_):
+class IndexCorruptError(IndexUnusableError):
     """An index file is missing, truncated or does not match the manifest."""
 
 
-class IndexLockedError(IndexError_):
+class IndexLockedError(IndexUnusableError):
     """Another process is writing the index."""
 
 
-class LegacyIndexError(IndexError_):
+class LegacyIndexError(IndexUnusableError):
     """An index written before source roots were recorded, whose files are not under the paths given."""
 
 
-class EmbeddingMismatchError(IndexError_):
+class EmbeddingMismatchError(IndexUnusableError):
     """The index was built with a different embedding model."""
 
 

@@ -79,5 +79,16 @@ class SourceReader(Protocol):
 
 
 @runtime_checkable
+class TermAnalyzer(Protocol):
+    """The terms a backend's sparse retriever sees in ``text`` (its tokeniser: case, stopwords, stemming).
+
+    What RAG's relevance floor compares question and passage by, so "covers the question's terms" means
+    the same as it does to the BM25 side of the backend.
+    """
+
+    def terms(self, text: str) -> list[str]: ...
+
+
+@runtime_checkable
 class DocumentRetriever(Retriever, SourceReader, Protocol):
     """A backend that both searches and reads whole sources (what ReAct's search + lookup tools need)."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ragagent.ingest import ingest_paths
 
 from ragagent import Agent, ConfigError, load_settings
-from ragagent.index import Index, ingest_paths
+from ragagent.index import Index
 from tests.fakes import HashEmbedder, ScriptedLLM
 
 

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ragagent.ingest import ingest_paths
 from typer.testing import CliRunner
 
 from ragagent import Agent, Settings
 from ragagent.cli import app
 from ragagent.config import load_settings
-from ragagent.index import Index, ingest_paths
+from ragagent.index import Index
 from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE, SANDBOX_LIMITS, generation_for
 from ragagent.types import Answer
 from tests.fakes import HashEmbedder, ScriptedLLM
@@ -44,9 +45,7 @@ def test_modes_and_tools_share_the_sandbox_and_pal_defaults() -> None:
 
 
 def test_chunking_defaults_have_one_home() -> None:
-    from ragagent.ingest import ChunkingOptions
-
-    from ragagent.index import IngestOptions
+    from ragagent.ingest import ChunkingOptions, IngestOptions
 
     assert (ChunkingOptions().chunk_size, ChunkingOptions().chunk_overlap) == (CHUNK_SIZE, CHUNK_OVERLAP)
     assert IngestOptions().chunking() == ChunkingOptions()

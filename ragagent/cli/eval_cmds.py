@@ -58,7 +58,8 @@ def retrieval(
 ) -> None:
     """nDCG@10, recall@10/100 and MRR@10 per search mode over BEIR-format data."""
     from ragagent.evaluation import evaluate_mode, read_qrels, read_queries
-    from ragagent.index import Index, SearchOptions, ingest_paths
+    from ragagent.index import Index, SearchOptions
+    from ragagent.ingest import ingest_paths
 
     unknown = [m for m in modes.split(",") if m.strip() not in ("dense", "sparse", "hybrid")]
     if unknown:

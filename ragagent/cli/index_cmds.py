@@ -53,7 +53,7 @@ def ingest(
                           "sources it records)", "PATHS")
     if chunk_size is not None and chunk_overlap is not None and chunk_overlap >= chunk_size:
         raise usage_error(f"{chunk_overlap} is not smaller than --chunk-size {chunk_size}", "'--chunk-overlap'")
-    from ragagent.index import IngestOptions, ingest_paths
+    from ragagent.ingest import IngestOptions, ingest_paths
 
     options = IngestOptions(
         chunk_size=chunk_size, chunk_overlap=chunk_overlap, embedding_model=embedding_model,

@@ -15,8 +15,9 @@ from rich.table import Table
 from ragagent.types import Answer, Hit, Step
 
 if TYPE_CHECKING:
-    from ragagent.index import Index, IngestReport
-    from ragagent.index.store import FileRecord
+    from ragagent.index import Index
+    from ragagent.index.backend import FileRecord
+    from ragagent.ingest import IngestReport
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi/invisible format characters
 # (U+061C, U+200B-U+200F, U+202A-U+202E, U+2060-U+2069, U+FEFF) that reorder or hide what a terminal shows

@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ragagent.embeddings import QUERY_ENCODER_ENV, Embedder, QueryBackend, query_embedder
-from ragagent.errors import EmbeddingMismatchError, IndexCorruptError
+from ragagent.errors import IndexCorruptError
+from ragagent.index.atomic import verify_tree
+from ragagent.index.backend import Embedding, check_embedding
+from ragagent.index.chunk_store import ChunkStore
 from ragagent.index.dense import DenseIndex
 from ragagent.index.fusion import Fused, convex_combination, reciprocal_rank_fusion
 from ragagent.index.manifest import Manifest, read_manifest
 from ragagent.index.sparse import Bm25sIndex, RankBm25Index, SparseIndex
-from ragagent.index.storage import verify_tree
-from ragagent.index.store import ChunkStore
 from ragagent.index.tokenize import Tokenizer
 from ragagent.retriever import SearchOptions, check_query
 from ragagent.types import Chunk, Hit, RetrieverScore, SearchMode
@@ -34,12 +35,8 @@ def tokenizer_of(manifest: Manifest) -> Tokenizer:
 
 
 def check_embedder(embedder: Embedder, manifest: Manifest, directory: Path) -> None:
-    want = manifest.embedding
-    if embedder.model_name != want.model or embedder.dimension != want.dimension:
-        raise EmbeddingMismatchError(
-            f"index {directory} was built with embedding model {want.model!r} (dimension {want.dimension}), "
-            f"not {embedder.model_name!r} (dimension {embedder.dimension}); use the same model or a new index"
-        )
+    want = Embedding(manifest.embedding.model, manifest.embedding.dimension)
+    check_embedding(embedder.model_name, embedder.dimension, want, str(directory))
 
 
 class Index:
@@ -126,6 +123,10 @@ class Index:
     ) -> list[Hit]:
         """The :class:`~ragagent.retriever.Retriever` protocol: :meth:`search` with default options."""
         return self.search(query, k, mode, options if options is not None else SearchOptions())
+
+    def terms(self, text: str) -> list[str]:
+        """The :class:`~ragagent.retriever.TermAnalyzer` protocol: ``text`` as the BM25 side tokenises it."""
+        return self.tokenizer.tokenize([text])[0]
 
     def source_chunks(self, source: str) -> list[Chunk]:
         """The :class:`~ragagent.retriever.SourceReader` protocol: one source's chunks in document order."""

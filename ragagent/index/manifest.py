@@ -7,7 +7,7 @@ behaviour). It is replaced atomically, which is what makes a commit atomic.
 
 Format 2 adds ``root`` (the absolute directory every source name is relative to) and ``sources`` (the
 ingested files, so a damaged index can be rebuilt from them). Format 1 indexes are still read; the
-next ingest migrates them (see ``ragagent.index.sources``).
+next ingest migrates them (see ``ragagent.ingest.naming``).
 """
 
 from __future__ import annotations
@@ -82,3 +82,11 @@ def read_manifest(directory: Path) -> Manifest:
             f"{' and '.join(map(str, READABLE_VERSIONS))}"
         )
     return manifest
+
+
+def readable_manifest(directory: Path) -> Manifest | None:
+    """The manifest, or None when there is none or it cannot be read (a rebuild goes on without it)."""
+    try:
+        return read_manifest(directory) if (directory / MANIFEST).exists() else None
+    except IndexCorruptError:
+        return None

@@ -10,7 +10,6 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 
-from ragagent.index import Index
 from ragagent.llm.base import (
     LLM,
     GenerationSettings,
@@ -22,18 +21,29 @@ from ragagent.llm.base import (
 from ragagent.options import RagOptions, generation_for
 from ragagent.rag.citations import CitationVerifier, strip_markers
 from ragagent.rag.prompt import NOT_IN_DOCUMENTS, build_prompt
+from ragagent.retriever import Retriever, TermAnalyzer
 from ragagent.streaming import AnswerStream, SentenceStream
 from ragagent.types import Abstention, Answer, Chunk, Citation, Hit, Usage
 
 _FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
+_WORD = re.compile(r"\w\w+")
 
 
-def relevant_hits(index: Index, question: str, hits: Sequence[Hit], options: RagOptions) -> list[Hit]:
-    terms = set(index.tokenizer.tokenize([question])[0])
+def _terms_of(retriever: Retriever) -> Callable[[str], set[str]]:
+    """The retriever's own analyzer (:class:`TermAnalyzer`), else lowercase words of two or more characters."""
+    if isinstance(retriever, TermAnalyzer):
+        return lambda text: set(retriever.terms(text))
+    return lambda text: set(_WORD.findall(text.lower()))
+
+
+def relevant_hits(retriever: Retriever, question: str, hits: Sequence[Hit], options: RagOptions) -> list[Hit]:
+    """The hits that pass the relevance floor: dense similarity, or coverage of the question's terms."""
+    terms_of = _terms_of(retriever)
+    terms = terms_of(question)
     out = []
     for hit in hits:
         dense = hit.component("dense")
-        words = set(index.tokenizer.tokenize([hit.chunk.text])[0])
+        words = terms_of(hit.chunk.text)
         coverage = len(terms & words) / len(terms) if terms else 0.0
         if (dense is not None and dense.score >= options.min_dense_similarity) or coverage >= options.min_term_coverage:
             out.append(hit)
@@ -43,7 +53,7 @@ def relevant_hits(index: Index, question: str, hits: Sequence[Hit], options: Rag
 class RagRun:
     """One RAG answer in progress: iterating generates (and yields) the text; then call ``result()``."""
 
-    def __init__(self, question: str, index: Index, llm: LLM, settings: GenerationSettings,
+    def __init__(self, question: str, index: Retriever, llm: LLM, settings: GenerationSettings,
                  options: RagOptions, verifier: CitationVerifier, *, history: str = "") -> None:
         self.question, self.index, self.llm, self.history = question, index, llm, history
         self.settings, self.options, self.verifier = settings, options, verifier
@@ -57,7 +67,7 @@ class RagRun:
 
     def __iter__(self) -> Iterator[str]:
         started = time.perf_counter()
-        hits = self.index.search(self.question, k=self.options.k, mode=self.options.search_mode)
+        hits = self.index.retrieve(self.question, k=self.options.k, mode=self.options.search_mode)
         retrieved = time.perf_counter()
         relevant = relevant_hits(self.index, self.question, hits, self.options)
         if not relevant:
@@ -131,7 +141,7 @@ def merge_citations(cited: tuple[Citation, ...], attributed: tuple[Citation, ...
     return tuple(sorted(cited + tuple(c for c in attributed if c.n not in taken), key=lambda c: c.n))
 
 
-def answer_rag(question: str, index: Index, llm: LLM, *, settings: GenerationSettings | None = None,
+def answer_rag(question: str, index: Retriever, llm: LLM, *, settings: GenerationSettings | None = None,
                options: RagOptions = RagOptions(), verifier: CitationVerifier | None = None) -> Answer:
     """Answer ``question`` from ``index`` with verified citations (see :class:`RagRun`)."""
     run = RagRun(question, index, llm, settings or generation_for("rag"), options,

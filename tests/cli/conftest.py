@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ragagent.ingest import ingest_paths
 
-from ragagent.index import ingest_paths
 from tests.fakes import HashEmbedder
 
 
@@ -18,4 +18,4 @@ def hash_ingest(monkeypatch: pytest.MonkeyPatch) -> None:
     def ingest(paths: Any, index_dir: str | Path, **kwargs: Any) -> Any:
         return ingest_paths(paths, index_dir, embedder=HashEmbedder(), **kwargs)
 
-    monkeypatch.setattr("ragagent.index.ingest_paths", ingest)
+    monkeypatch.setattr("ragagent.ingest.ingest_paths", ingest)

@@ -11,9 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from ragagent.ingest import ingest_paths
 
 from ragagent.errors import IndexLockedError
-from ragagent.index import Index, ingest_paths
+from ragagent.index import Index
 from tests.fakes import HashEmbedder
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 WRITER = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
-    from ragagent.index import ingest_paths
+    from ragagent.ingest import ingest_paths
     from tests.fakes import HashEmbedder
 
     docs, index_dir, marker, phase = sys.argv[1:5]

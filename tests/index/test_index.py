@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from ragagent.ingest import IngestOptions, ingest_paths
 
 from ragagent.errors import (
     ConfigError,
@@ -16,8 +17,8 @@ from ragagent.errors import (
     IndexNotFoundError,
     IngestAbortedError,
 )
-from ragagent.index import Index, IngestOptions, SearchOptions, ingest_paths
-from ragagent.index.storage import writer_lock
+from ragagent.index import Index, SearchOptions
+from ragagent.index.atomic import writer_lock
 from tests.fakes import HashEmbedder
 
 DOCS = {

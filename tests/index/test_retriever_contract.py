@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ragagent.ingest import IngestOptions, ingest_paths
 
 from ragagent.embeddings import Embedder
-from ragagent.index import Index, IngestOptions, ingest_paths
+from ragagent.index import Index
 from tests.fakes import HashEmbedder
 from tests.index.retriever_contract import CHUNK_OVERLAP, CHUNK_SIZE, DOCS, RetrieverContract
 

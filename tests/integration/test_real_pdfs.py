@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from ragagent.ingest import ingest_paths
 from typer.testing import CliRunner
 
 from ragagent.cli import app
-from ragagent.index import Index, ingest_paths
+from ragagent.index import Index
 from tests.conftest import shared_data
 
 pytestmark = pytest.mark.integration

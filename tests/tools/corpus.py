@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ragagent.index import Index, ingest_paths
+from ragagent.ingest import ingest_paths
+
+from ragagent.index import Index
 from tests.fakes import HashEmbedder
 
 DOCS = {

@@ -1,28 +1,27 @@
-"""The ingest stages before writing: load (skipping unchanged files), chunk, embed."""
+"""The ingest stages before writing: load (skipping unchanged files), chunk, embed.
+
+Each stage is a function over plain values (files, hashes, loaded files, chunks) so another engine (Ray Data)
+can run it over batches; :func:`ragagent.ingest.pipeline.ingest_paths` runs them in this process.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
+from ragagent.ingest.chunking import Chunker
+from ragagent.ingest.discovery import MISSING, FoundFile
+from ragagent.ingest.documents import IngestFailure, LoadedFile
+from ragagent.ingest.loaders import LOADERS, parse_source, read_source
+from ragagent.ingest.options import IngestOptions
 
 from ragagent.embeddings import Embedder
 from ragagent.errors import IngestError, NothingToIngestError
-from ragagent.index.options import IngestOptions
-from ragagent.index.store import FileRecord
-from ragagent.ingest import LOADERS, Chunker, FoundFile, IngestFailure, LoadedFile, parse_source, read_source
-from ragagent.ingest.discovery import MISSING
+from ragagent.index.backend import Progress
 from ragagent.types import Chunk
-
-
-class Progress(Protocol):
-    """Receives progress: ``stage`` is load, chunk, embed or write."""
-
-    def update(self, stage: str, done: int, total: int) -> None: ...
 
 
 class NoProgress:
@@ -38,14 +37,15 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
 
 
-def load_all(found: Sequence[FoundFile], known: dict[str, FileRecord], opts: IngestOptions,
-              progress: Progress) -> Plan:
+def load_all(found: Sequence[FoundFile], known: Mapping[str, str], opts: IngestOptions,
+             progress: Progress) -> Plan:
+    """Read and parse each file, skipping those whose SHA-256 equals ``known[source]`` (unchanged)."""
     plan = Plan()
     max_bytes = int(opts.max_file_mb * 2**20)
     for i, f in enumerate(found, start=1):
         try:
             data = read_source(f.path, f.source, max_bytes=max_bytes)
-            if f.source in known and known[f.source].sha256 == hashlib.sha256(data).hexdigest():
+            if f.source in known and known[f.source] == hashlib.sha256(data).hexdigest():
                 plan.unchanged.add(f.source)
             else:
                 loaded = parse_source(data, f.path.suffix, f.source, opts.jsonl)
@@ -58,7 +58,8 @@ def load_all(found: Sequence[FoundFile], known: dict[str, FileRecord], opts: Ing
 
 
 def chunk_all(loaded: Sequence[LoadedFile], opts: IngestOptions, progress: Progress,
-               warnings: list[str]) -> dict[str, list[Chunk]]:
+              warnings: list[str]) -> dict[str, list[Chunk]]:
+    """Each file's chunks (a chunk already seen, e.g. a duplicated JSONL record, is skipped with a warning)."""
     chunker = Chunker(opts.chunking())
     out: dict[str, list[Chunk]] = {}
     seen: set[str] = set()
@@ -88,7 +89,7 @@ def embed(embedder: Embedder, chunks: Sequence[Chunk], batch: int, progress: Pro
 
 
 def require_something(paths: Sequence[str | Path], found: Sequence[FoundFile], plan: Plan,
-                       opts: IngestOptions) -> None:
+                      opts: IngestOptions) -> None:
     """Nothing found, or every file failed: an error naming the paths (the index is not touched)."""
     if plan.loaded or plan.unchanged:
         return

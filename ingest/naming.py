@@ -1,6 +1,6 @@
 """Source identity: every ingested file is named by its path relative to the index's root.
 
-The root is an absolute directory recorded in the manifest: the deepest directory that contains
+The root is an absolute directory the index records: the deepest directory that contains
 everything ingested into the index. Two different files therefore always get different names
 (``d1/report.txt`` and ``d2/report.txt``), and ingesting again from another working directory finds
 the same names. When new files lie outside the root, the root widens to their common ancestor and
@@ -20,9 +20,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ragagent.errors import ConfigError, IndexCorruptError, IngestError, LegacyIndexError
-from ragagent.index.manifest import MANIFEST, Manifest, read_manifest
-from ragagent.ingest import FoundFile, IngestFailure
+from ragagent.ingest.discovery import FoundFile
+from ragagent.ingest.documents import IngestFailure
+
+from ragagent.errors import ConfigError, IngestError, LegacyIndexError
+from ragagent.index.backend import IndexState
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +58,7 @@ class SourceNaming:
         return list(named.values())
 
 
-def infer_legacy_root(directory: Path, known: Mapping[str, object], found: Sequence[FoundFile]) -> Path:
+def infer_legacy_root(location: str, known: Mapping[str, object], found: Sequence[FoundFile]) -> Path:
     """The root of a pre-root index: the deepest base (or ancestor of one) under which every stored file exists.
 
     Format-1 indexes stored names relative to whatever path was given, without recording it; the paths
@@ -67,29 +69,18 @@ def infer_legacy_root(directory: Path, known: Mapping[str, object], found: Seque
         if all((base / source).is_file() for source in known):
             return base
     raise LegacyIndexError(
-        f"index {directory} was written by an older ragagent that did not record where its {len(known)} "
+        f"index {location} was written by an older ragagent that did not record where its {len(known)} "
         f"files live, and they are not all under the paths given; rebuild it from your documents: "
-        f"ragagent ingest PATH... --index {directory} --rebuild"
+        f"ragagent ingest PATH... --index {location} --rebuild"
     )
 
 
-def rename_chunk_source(file: str, span_source: str, renames: Mapping[str, str]) -> str:
-    """A chunk's span source once its ``file`` was renamed (``file.jsonl#id`` keeps its ``#id``)."""
-    if file not in renames or not span_source.startswith(file):
-        return span_source
-    return renames[file] + span_source[len(file):]
-
-
-def root_of(manifest: Manifest | None) -> Path | None:
-    return Path(manifest.root) if manifest is not None and manifest.root else None
-
-
-def naming_for(directory: Path, manifest: Manifest | None, known: Mapping[str, object],
-               found: Sequence[FoundFile]) -> tuple[SourceNaming, dict[str, str]]:
+def naming_for(state: IndexState, found: Sequence[FoundFile]) -> tuple[SourceNaming, dict[str, str]]:
     """How files are named from now on, and the renames of stored files (when the root widens)."""
-    old_root = root_of(manifest)
+    known = state.files
+    old_root = Path(state.root) if state.root else None
     if old_root is None and known and found:  # a format-1 index: migrate, or ask for a rebuild
-        old_root = infer_legacy_root(directory, known, found)
+        old_root = infer_legacy_root(state.location, known, found)
     if not found:
         return SourceNaming(old_root or Path("/")), {}
     naming = SourceNaming(SourceNaming.common_root([f.base for f in found], old_root if known else None))
@@ -97,24 +88,16 @@ def naming_for(directory: Path, manifest: Manifest | None, known: Mapping[str, o
     return naming, renames
 
 
-def readable_manifest(directory: Path) -> Manifest | None:
-    """The manifest, or None when there is none or it cannot be read (a rebuild goes on without it)."""
-    try:
-        return read_manifest(directory) if (directory / MANIFEST).exists() else None
-    except IndexCorruptError:
-        return None
-
-
-def recorded_sources(directory: Path, manifest: Manifest | None
-                     ) -> tuple[SourceNaming, list[FoundFile], list[IngestFailure]]:
-    """The files a manifest records (to rebuild from); missing ones become failures."""
-    if manifest is None or manifest.root is None or not manifest.sources:
-        why = ("no readable manifest" if manifest is None
-               else "it predates recorded sources" if manifest.root is None else "it records no sources")
-        raise ConfigError(f"cannot rebuild {directory} from its recorded sources ({why}); give the documents: "
-                          f"ragagent ingest PATH... --index {directory} --rebuild")
-    root = Path(manifest.root)
-    found = [FoundFile(root / s, s, root) for s in manifest.sources if (root / s).is_file()]
+def recorded_sources(state: IndexState) -> tuple[SourceNaming, list[FoundFile], list[IngestFailure]]:
+    """The files the index records (to rebuild from); missing ones become failures."""
+    where = state.location
+    if state.settings is None or state.root is None or not state.sources:
+        why = ("no readable manifest" if state.settings is None
+               else "it predates recorded sources" if state.root is None else "it records no sources")
+        raise ConfigError(f"cannot rebuild {where} from its recorded sources ({why}); give the documents: "
+                          f"ragagent ingest PATH... --index {where} --rebuild")
+    root = Path(state.root)
+    found = [FoundFile(root / s, s, root) for s in state.sources if (root / s).is_file()]
     failures = [IngestFailure(s, f"recorded source {root / s} no longer exists")
-                for s in manifest.sources if not (root / s).is_file()]
+                for s in state.sources if not (root / s).is_file()]
     return SourceNaming(root), found, failures

@@ -1,16 +1,21 @@
-"""Options for building an index; unset values come from the existing index or the defaults."""
+"""Options for an ingest; unset values come from the index's recorded settings or the defaults."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ragagent.ingest.chunking import ChunkingOptions
+from ragagent.ingest.loaders import JsonlFields
+
 from ragagent.embeddings import DEFAULT_EMBEDDING_MODEL, EMBED_BATCH_SIZE
 from ragagent.errors import ConfigError
-from ragagent.index.manifest import Manifest
+from ragagent.index.backend import IndexSettings
 from ragagent.index.sparse import check_engine
-from ragagent.ingest import ChunkingOptions, JsonlFields
 from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE, Bm25Engine, DenseKind
+
+_DEFAULTS: dict[str, Any] = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP,
+                             "embedding_model": DEFAULT_EMBEDDING_MODEL, "dense_kind": "flat", "bm25_engine": "bm25s"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,29 +38,20 @@ class IngestOptions:
     jsonl: JsonlFields = field(default_factory=JsonlFields)
     embed_batch_size: int = EMBED_BATCH_SIZE
 
-    def resolved(self, manifest: Manifest | None, *, may_change: bool = False) -> IngestOptions:
-        """Fill unset values from ``manifest`` (or defaults); a conflicting explicit value is an error.
-
-        ``may_change`` (a rebuild) lets explicit values replace the manifest's.
+    def resolved(self, recorded: IndexSettings | None, *, may_change: bool = False) -> IngestOptions:
+        """Fill unset values from the index's ``recorded`` settings (or defaults); a conflicting explicit value
+        is an error. ``may_change`` (a rebuild) lets explicit values replace the recorded ones.
         """
-        current = {} if manifest is None else {
-            "chunk_size": manifest.chunk_size,
-            "chunk_overlap": manifest.chunk_overlap,
-            "embedding_model": manifest.embedding.model,
-            "dense_kind": manifest.dense_kind,
-            "bm25_engine": manifest.sparse.engine,
-        }
-        defaults = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP,
-                    "embedding_model": DEFAULT_EMBEDDING_MODEL, "dense_kind": "flat", "bm25_engine": "bm25s"}
         values: dict[str, Any] = {}
-        for name, default in defaults.items():
+        for name, default in _DEFAULTS.items():
             given = getattr(self, name)
-            if not may_change and given is not None and name in current and given != current[name]:
+            current = getattr(recorded, name) if recorded is not None else None
+            if not may_change and given is not None and current is not None and given != current:
                 raise ConfigError(
-                    f"the index was built with {name.replace('_', '-')}={current[name]!r}, not {given!r}; "
+                    f"the index was built with {name.replace('_', '-')}={current!r}, not {given!r}; "
                     "use the same value or a new --index directory"
                 )
-            values[name] = given if given is not None else current.get(name, default)
+            values[name] = given if given is not None else current if current is not None else default
         out = replace(self, **values)
         check_engine(str(out.bm25_engine))
         out.chunking()  # validates size/overlap
@@ -66,3 +62,13 @@ class IngestOptions:
     def chunking(self) -> ChunkingOptions:
         return ChunkingOptions(self.chunk_size or CHUNK_SIZE,
                                self.chunk_overlap if self.chunk_overlap is not None else CHUNK_OVERLAP)
+
+    def index_settings(self) -> IndexSettings:
+        """The settings the index records (call on :meth:`resolved` options)."""
+        chunking = self.chunking()
+        return IndexSettings(
+            chunk_size=chunking.chunk_size, chunk_overlap=chunking.chunk_overlap,
+            embedding_model=str(self.embedding_model or DEFAULT_EMBEDDING_MODEL),
+            dense_kind=str(self.dense_kind or "flat"), bm25_engine=str(self.bm25_engine or "bm25s"),
+            stopwords=self.stopwords, stemmer=self.stemmer,
+        )

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from ragagent.errors import IndexCorruptError
+from ragagent.index.backend import FileRecord
 from ragagent.types import Chunk, Span
 
 _SCHEMA = """
@@ -22,16 +22,6 @@ CREATE TABLE chunks (pos INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, file TEXT
 CREATE INDEX chunks_file ON chunks(file);
 """
 _COLUMNS = 'id, source, page, page_label, start, "end", title, text'
-
-
-@dataclass(frozen=True, slots=True)
-class FileRecord:
-    """An ingested file: its source name, content hash, size and chunk count."""
-
-    source: str
-    sha256: str
-    size: int
-    n_chunks: int
 
 
 def _row_to_chunk(row: Sequence[object]) -> Chunk:
