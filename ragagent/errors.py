@@ -13,6 +13,7 @@ Every error ragagent raises on purpose derives from :class:`RagAgentError`::
     │   ├── IndexCorruptError      a file is missing, truncated or tampered with
     │   ├── IndexLockedError       another writer holds the lock
     │   ├── LegacyIndexError       an old-format index whose sources cannot be located (rebuild it)
+    │   ├── SourceNotFoundError    no document of that name is in the index
     │   └── EmbeddingMismatchError the index was built with another embedding model
     ├── LLMError               the language model could not be reached or used
     │   ├── ProviderNotInstalledError  the pip extra is missing
@@ -75,6 +76,10 @@ class IndexLockedError(IndexUnusableError):
 
 class LegacyIndexError(IndexUnusableError):
     """An index written before source roots were recorded, whose files are not under the paths given."""
+
+
+class SourceNotFoundError(IndexUnusableError):
+    """No document (source) of that name is in the index."""
 
 
 class EmbeddingMismatchError(IndexUnusableError):

@@ -89,8 +89,7 @@ def ask(
     answer = run.answer
     code, problem = answer_status(answer)
     if as_json:
-        status = {EXIT_OK: "ok", EXIT_ERROR: "failed", EXIT_PARTIAL: "partial"}[code]
-        typer.echo(json.dumps({"status": status, **answer.to_dict()}, indent=2, ensure_ascii=False, default=str))
+        typer.echo(json.dumps(answer_json(answer), indent=2, ensure_ascii=False, default=str))
     else:
         lines = answer_lines(answer, show_text=not stream)
         for line in lines[: 0 if stream else 1]:
@@ -105,6 +104,12 @@ def ask(
         raise typer.Exit(code)
     if problem is not None:
         raise fail(problem, code)
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The Answer as ``--json`` prints it (and ``ragagent serve`` returns it): its status, then every field."""
+    code, _ = answer_status(answer)
+    return {"status": {EXIT_OK: "ok", EXIT_ERROR: "failed", EXIT_PARTIAL: "partial"}[code], **answer.to_dict()}
 
 
 def answer_status(answer: Answer) -> tuple[int, str | None]:

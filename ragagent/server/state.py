@@ -1,0 +1,121 @@
+"""What a server holds: the live index generation, the model, the worker pools and the ingest lock.
+
+* Searches run on a thread pool (``search_threads`` at once); every call into the model runs on ONE thread,
+  so a local model is never entered twice.
+* :meth:`ServerState.index` reopens the index when its manifest changed (an upload here, or ``ragagent ingest``
+  in another process). Requests that already hold the previous :class:`Index` finish on it: a commit replaces
+  the manifest atomically and deleted generation files stay readable while open.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ragagent.config import Settings
+from ragagent.errors import IndexLockedError, IndexNotFoundError
+from ragagent.index import Index, IngestReport, ingest_paths
+from ragagent.index.removal import RemovalReport, remove_sources
+from ragagent.server.options import ServeOptions
+
+if TYPE_CHECKING:
+    from ragagent.agent import Agent
+    from ragagent.embeddings import Embedder
+    from ragagent.llm.base import LLM
+    from ragagent.sandbox import Executor
+
+MANIFEST = "manifest.json"
+
+
+class ServerState:
+    def __init__(self, settings: Settings, options: ServeOptions, *, llm: LLM | None = None,
+                 embedder: Embedder | None = None, executor: Executor | None = None) -> None:
+        self.settings = settings
+        self.options = options
+        self.directory = Path(settings.index)
+        self._llm = llm
+        self._embedder = embedder
+        self._executor = executor
+        self._swap = threading.Lock()
+        self._index: Index | None = None
+        self._stamp: tuple[int, int, int] | None = None
+        self._writing = threading.Lock()
+        self.search_pool = ThreadPoolExecutor(options.search_threads, thread_name_prefix="ragagent-search")
+        self.model_pool = ThreadPoolExecutor(1, thread_name_prefix="ragagent-model")
+
+    def close(self) -> None:
+        self.search_pool.shutdown(wait=False, cancel_futures=True)
+        self.model_pool.shutdown(wait=False, cancel_futures=True)
+
+    # -- reading ---------------------------------------------------------------------------------------------
+
+    def has_index(self) -> bool:
+        return (self.directory / MANIFEST).exists()
+
+    def index(self) -> Index:
+        """The live generation; :class:`IndexNotFoundError` (saying how to add documents) when there is none."""
+        try:
+            st = (self.directory / MANIFEST).stat()
+        except FileNotFoundError:
+            raise IndexNotFoundError(
+                f"the index {self.directory} is empty: upload a document (POST /v1/documents or the page's "
+                f"upload button) or run: ragagent ingest PATH --index {self.directory}"
+            ) from None
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        with self._swap:
+            if self._index is None or stamp != self._stamp:
+                self._index = Index.open(self.directory, embedder=self._embedder,
+                                         query_encoder=self.settings.query_encoder)
+                self._stamp = stamp
+            return self._index
+
+    # -- answering (call on model_pool only) -------------------------------------------------------------------
+
+    def llm(self) -> LLM:
+        if self._llm is None:
+            from ragagent.agent import llm_from_settings
+
+            self._llm = llm_from_settings(self.settings)
+        return self._llm
+
+    def executor(self) -> Executor:
+        if self._executor is None:
+            from ragagent.sandbox import BubblewrapExecutor
+
+            self._executor = BubblewrapExecutor()
+        return self._executor
+
+    def agent(self, overrides: dict[str, Any]) -> Agent:
+        """An agent over the live generation with this request's settings (the model is shared)."""
+        from ragagent.agent import Agent
+
+        settings = self.settings.model_copy(update=overrides) if overrides else self.settings
+        index = self.index()
+        return Agent(index, self.llm(), settings=settings, executor=self.executor())
+
+    # -- writing (one at a time; a second concurrent writer gets IndexLockedError -> 409) ------------------------
+
+    def ingest(self, paths: list[Path]) -> IngestReport:
+        with self._writer():
+            return ingest_paths(paths, self.directory, embedder=self._embedder)
+
+    def remove(self, source: str) -> RemovalReport:
+        with self._writer():
+            return remove_sources(self.directory, [source])
+
+    def _writer(self) -> _WriterSlot:
+        return _WriterSlot(self._writing)
+
+
+class _WriterSlot:
+    def __init__(self, lock: threading.Lock) -> None:
+        self._lock = lock
+
+    def __enter__(self) -> None:
+        if not self._lock.acquire(blocking=False):
+            raise IndexLockedError("another upload or deletion is being written to the index; try again when it ends")
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
