@@ -51,3 +51,30 @@ def make_client(index_dir: Path) -> Iterator[MakeClient]:
 
 def auth() -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKEN}"}
+
+
+RAG_ANSWER = "The beacon keeper of Skerry Point was Mara Quill [1]."
+PAL_PROGRAM = "```python\ndef solution():\n    storms = 12\n    return storms * 7\n```"
+KEEPER_PAGE = "The beacon keeper of Skerry Point was Mara Quill, who logged every storm in a ledger."
+
+
+def scripted_reply(prompt: str) -> str:
+    """The scripted model: a program for PAL prompts, a cited sentence for everything else."""
+    return PAL_PROGRAM if "def solution" in prompt else RAG_ANSWER
+
+
+@pytest.fixture(scope="module")
+def real_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small index built by ``ragagent ingest`` with the real embedding model."""
+    import subprocess
+    import sys
+
+    base = tmp_path_factory.mktemp("served")
+    docs = base / "docs"
+    docs.mkdir()
+    (docs / "lighthouse.md").write_text("The lighthouse on Skerry Point was built in 1874 from granite.\n")
+    (docs / "t.md").write_text(FACT + "\n")
+    done = subprocess.run([sys.executable, "-m", "ragagent", "ingest", str(docs), "--index", str(base / "idx")],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return base / "idx"
