@@ -13,6 +13,10 @@ function el(tag, className, text) {
   return node;
 }
 
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 function banner(text, isError) {
   const b = $("banner");
   b.textContent = text || "";
@@ -31,7 +35,7 @@ async function refreshInfo() {
   try {
     const info = await (await fetch("/v1/info")).json();
     $("index-info").textContent = info.empty ? "empty index"
-      : `${info.documents} documents · ${info.chunks} chunks · model ${info.llm}`;
+      : `${plural(info.documents, "document")} · ${plural(info.chunks, "chunk")} · model ${info.llm}`;
     $("token").hidden = !info.write_token_required;
     if (info.empty) banner("The index is empty: upload a document to start (txt, md, html, pdf, jsonl).");
     return info;
@@ -171,7 +175,9 @@ function renderAnswer(box, answer) {
     }
     box.appendChild(chips);
   }
-  if (answer.code) {
+  if (answer.code) {  // the program is shown below: its attempts stay folded in the steps
+    const trace = box.querySelector("details.trace");
+    if (trace) trace.open = false;
     box.appendChild(el("div", "meta", "program (ran in the sandbox):"));
     box.appendChild(el("pre", "program", answer.code));
   }
