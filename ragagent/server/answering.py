@@ -7,6 +7,7 @@ piece, then ``("answer", Answer)`` — or ``("error", exception)`` if answering 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -31,10 +32,8 @@ async def answer_events(state: ServerState, question: str, mode: AskMode, overri
     queue: asyncio.Queue[Event] = asyncio.Queue()
 
     def put(kind: str, data: Any) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):  # the loop is gone (server shutting down): nobody listens
             loop.call_soon_threadsafe(queue.put_nowait, (kind, data))
-        except RuntimeError:  # the loop is gone (server shutting down): nobody is listening
-            pass
 
     def work() -> None:
         try:

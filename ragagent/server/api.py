@@ -14,6 +14,7 @@ from sse_starlette.sse import EventSourceResponse
 
 from ragagent.cli.ask_cmds import answer_json
 from ragagent.cli.render import hit_to_json
+from ragagent.errors import ConfigError
 from ragagent.retriever import SearchOptions
 from ragagent.server import answering
 from ragagent.server.errors import describe
@@ -84,8 +85,6 @@ async def search(state: State, q: Annotated[str, Query(min_length=1, max_length=
                  k: Annotated[int, Query(ge=1, le=100)] = 5, mode: SearchModeName = "hybrid") -> Response:
     """Ranked hits with exact provenance and every retriever's rank and score."""
     if not q.strip():
-        from ragagent.errors import ConfigError
-
         raise ConfigError("the query is empty")
 
     def work() -> list[dict[str, Any]]:
