@@ -25,3 +25,4 @@ def test_wheel_has_only_ragagent_at_top_level(tmp_path: Path) -> None:
     assert top == {"ragagent"}
     assert "ragagent/ingest/loaders.py" in names and "ragagent/tools/__init__.py" in names
     assert "ragagent/py.typed" in names
+    assert {"ragagent/server/static/index.html", "ragagent/server/static/app.js"} <= set(names)  # the chat page
