@@ -58,9 +58,14 @@ PAL_PROGRAM = "```python\ndef solution():\n    storms = 12\n    return storms * 
 KEEPER_PAGE = "The beacon keeper of Skerry Point was Mara Quill, who logged every storm in a ledger."
 
 
+REACT_FINISH = " The passage names the keeper.\nAction: finish[The beacon keeper of Skerry Point was Mara Quill [1].]"
+
+
 def scripted_reply(prompt: str) -> str:
-    """The scripted model: a program for PAL prompts, a cited sentence for everything else."""
-    return PAL_PROGRAM if "def solution" in prompt else RAG_ANSWER
+    """The scripted model: a program for PAL, a finishing step for ReAct, a cited sentence for RAG."""
+    if "def solution" in prompt:
+        return PAL_PROGRAM
+    return REACT_FINISH if "Action: finish[" in prompt else RAG_ANSWER
 
 
 @pytest.fixture(scope="module")

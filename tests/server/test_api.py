@@ -53,6 +53,21 @@ def test_ask_stream_event_order(make_client: MakeClient) -> None:
     assert text == final["text"] and final["citations"]
 
 
+def test_react_stream_sends_steps_before_the_text(make_client: MakeClient) -> None:
+    from tests.server.conftest import REACT_FINISH
+
+    client = make_client([REACT_FINISH.replace("Skerry Point was Mara Quill", "the Transformer was 2017")])
+    with client.stream("POST", "/v1/ask", json={"question": "When was the transformer introduced?",
+                                                "mode": "react", "stream": True}) as r:
+        events = sse_events(r.read().decode())
+    kinds = [k for k, _ in events]
+    assert kinds[0] == "step" and kinds[-1] == "answer" and "token" in kinds
+    assert kinds.index("token") > max(i for i, k in enumerate(kinds) if k == "step")
+    actions = [d["action"] for k, d in events if k == "step"]
+    assert actions[0] == "search" and actions[-1] == "finish"
+    assert events[-1][1]["mode"] == "react" and len(events[-1][1]["steps"]) == len(actions)  # type: ignore[arg-type]
+
+
 def test_stream_reports_model_failure_as_error_event(make_client: MakeClient) -> None:
     client = make_client([])  # the scripted model has nothing to say: the call fails mid-stream
     with client.stream("POST", "/v1/ask", json={"question": "When was the transformer introduced?",

@@ -52,6 +52,10 @@ def test_upload_ask_cite_and_pal(page: Any, tmp_path: Path) -> None:  # noqa: F8
         pal = ask(page, "A keeper logs 12 storms a week. How many storms in 7 weeks?", "pal")
         assert "def solution" in pal.locator(".program").inner_text()
         assert "84" in pal.locator(".text").inner_text()
+        react = ask(page, "Who kept the beacon on Skerry Point?", "react")
+        steps = react.locator("details.trace .step")
+        assert steps.count() >= 2 and "search" in steps.first.inner_text()
+        assert "Mara Quill" in react.locator(".text").inner_text()
         shot = tmp_path / "chat.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000

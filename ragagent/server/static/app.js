@@ -131,7 +131,8 @@ function addStep(box, step) {
   if (typeof step.args.code === "string") {
     item.append(el("span", null, step.action), el("pre", null, step.args.code));
   } else {
-    item.appendChild(el("span", null, `${step.action}[${JSON.stringify(step.args)}]`));
+    const args = Object.values(step.args).map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
+    item.appendChild(el("span", null, `${step.action}[${args.join(", ")}]`));
   }
   if (step.error) item.append(el("br"), el("span", "label failure", "Error: "), el("span", "failure", step.error));
   if (step.observation) item.append(el("br"), el("span", "label", "Observation: "), el("span", null, step.observation));
