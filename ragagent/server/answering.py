@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -30,6 +31,7 @@ async def answer_events(state: ServerState, question: str, mode: AskMode, overri
                         history: str = "") -> AsyncIterator[Event]:
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[Event] = asyncio.Queue()
+    gone = threading.Event()  # the client went away: stop generating, free the model for the next question
 
     def put(kind: str, data: Any) -> None:
         with contextlib.suppress(RuntimeError):  # the loop is gone (server shutting down): nobody listens
@@ -40,6 +42,8 @@ async def answer_events(state: ServerState, question: str, mode: AskMode, overri
             on_step: Callable[[Any], None] = lambda step: put("step", step)  # noqa: E731
             run = state.agent(overrides).stream(question, mode, on_step=on_step, history=history)
             for piece in run:
+                if gone.is_set():
+                    return
                 put("token", piece)
             put("answer", run.answer)
         except Exception as exc:
@@ -48,8 +52,11 @@ async def answer_events(state: ServerState, question: str, mode: AskMode, overri
             put("end", None)
 
     loop.run_in_executor(state.model_pool, work)
-    while True:
-        kind, data = await queue.get()
-        if kind == "end":
-            return
-        yield kind, data
+    try:
+        while True:
+            kind, data = await queue.get()
+            if kind == "end":
+                return
+            yield kind, data
+    finally:
+        gone.set()

@@ -15,6 +15,7 @@ from sse_starlette.sse import EventSourceResponse
 from ragagent.cli.ask_cmds import answer_json
 from ragagent.cli.render import hit_to_json
 from ragagent.errors import ConfigError
+from ragagent.index import Index
 from ragagent.retriever import SearchOptions
 from ragagent.server import answering
 from ragagent.server.errors import describe
@@ -41,6 +42,11 @@ def get_state(request: Request) -> ServerState:
 State = Annotated[ServerState, Depends(get_state)]
 
 
+async def live_index(state: ServerState) -> Index:
+    """The live generation, opened off the event loop (opening a new one verifies its checksums)."""
+    return await asyncio.get_running_loop().run_in_executor(state.search_pool, state.index)
+
+
 def json_response(payload: Any, status: int = 200) -> Response:
     """JSON like the CLI's ``--json`` (non-JSON values as strings)."""
     return Response(json.dumps(payload, ensure_ascii=False, default=str), status_code=status,
@@ -60,10 +66,10 @@ async def ask(body: AskRequest, state: State) -> Response:
     """
     overrides = body.overrides()
     if not body.stream:
-        state.index()  # an empty index is a 404 before the model is loaded
+        await live_index(state)  # an empty index is a 404 before the model is loaded
         result = await answering.answer(state, body.question, body.mode, overrides)
         return json_response(answer_json(result))
-    state.index()
+    await live_index(state)
     return EventSourceResponse(_sse(state, body, overrides), ping=15)
 
 
@@ -96,7 +102,7 @@ async def search(state: State, q: Annotated[str, Query(min_length=1, max_length=
 
 @router.get("/v1/info", response_model=InfoResponse, tags=["server"])
 async def info(state: State) -> InfoResponse:
-    index = state.index() if state.has_index() else None
+    index = await live_index(state) if state.has_index() else None
     return InfoResponse(
         version=_version(), index=str(state.directory.resolve()), empty=index is None,
         generation=index.manifest.generation if index else None,

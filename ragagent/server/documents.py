@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 
 from ragagent.errors import IngestError
 from ragagent.index import IngestReport
-from ragagent.server.api import ERRORS, State
+from ragagent.server.api import ERRORS, State, live_index
 from ragagent.server.errors import ApiError
 from ragagent.server.models import DeleteResponse, DocumentInfo, DocumentList, IngestFailureInfo, UploadResponse
 from ragagent.server.options import TOKEN_ENV, UPLOAD_TYPES
@@ -76,7 +76,7 @@ async def upload(request: Request, state: State, _: Writer) -> UploadResponse:
         if sum(f.size or 0 for f in uploads) > limit:
             raise _too_large(state)
         report = await asyncio.get_running_loop().run_in_executor(None, _store_and_ingest, state, uploads, names)
-    generation = state.index().manifest.generation if state.has_index() else None
+    generation = (await live_index(state)).manifest.generation if state.has_index() else None
     return UploadResponse(
         files=names, added=list(report.files_added), changed=list(report.files_changed),
         unchanged=report.files_unchanged, chunks_added=report.chunks_added, chunks_total=report.chunks_total,
@@ -132,7 +132,7 @@ async def list_documents(state: State) -> DocumentList:
     """Every source in the index with its SHA-256 and chunk count (empty for an empty index)."""
     if not state.has_index():
         return DocumentList(generation=None, documents=[])
-    index = state.index()
+    index = await live_index(state)
     files = sorted(index.store.files().values(), key=lambda f: f.source)
     return DocumentList(generation=index.manifest.generation, documents=[
         DocumentInfo(source=f.source, sha256=f.sha256, size=f.size, chunks=f.n_chunks) for f in files])
@@ -141,7 +141,7 @@ async def list_documents(state: State) -> DocumentList:
 @router.delete("/v1/documents/{source:path}", response_model=DeleteResponse, responses=ERRORS)
 async def delete_document(source: str, state: State, _: Writer) -> DeleteResponse:
     """Remove a source from the index (a new generation without it); an uploaded copy is deleted too."""
-    root = state.index().manifest.root
+    root = (await live_index(state)).manifest.root
     report = await asyncio.get_running_loop().run_in_executor(None, state.remove, source)
     if root:
         _forget_upload(state, Path(root) / source)

@@ -23,7 +23,7 @@ from ragagent.cli.ask_cmds import answer_json
 from ragagent.errors import ConfigError
 from ragagent.options import AskMode
 from ragagent.server import answering
-from ragagent.server.api import ERRORS, State, json_response
+from ragagent.server.api import ERRORS, State, json_response, live_index
 from ragagent.server.errors import describe
 from ragagent.types import Answer
 
@@ -87,7 +87,7 @@ async def models() -> dict[str, Any]:
 async def chat_completions(body: ChatRequest, state: State) -> Response:
     mode = body.mode()
     question, history = body.question_and_history()
-    state.index()
+    await live_index(state)
     if body.stream:
         return EventSourceResponse(_chunks(state, body, mode, question, history), ping=15)
     result = await answering.answer(state, question, mode, body.overrides(), history)
