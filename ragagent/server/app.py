@@ -53,4 +53,5 @@ def create_app(settings: Settings | None = None, options: ServeOptions | None = 
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(documents.UploadLimit, max_upload_mb=state.options.max_upload_mb)
     return app

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.datastructures import UploadFile
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ragagent.errors import IngestError
 from ragagent.index import IngestReport
@@ -86,7 +87,36 @@ async def upload(request: Request, state: State, _: Writer) -> UploadResponse:
 
 
 def _too_large(state: ServerState) -> ApiError:
-    return ApiError(413, "PayloadTooLarge", f"upload larger than --max-upload-mb {state.options.max_upload_mb:g}")
+    return too_large(state.options.max_upload_mb)
+
+
+def too_large(max_upload_mb: float) -> ApiError:
+    return ApiError(413, "PayloadTooLarge", f"upload larger than --max-upload-mb {max_upload_mb:g}")
+
+
+class UploadLimit:
+    """ASGI wrapper: an upload body (also one sent without Content-Length) stops being read past the limit."""
+
+    def __init__(self, app: ASGIApp, max_upload_mb: float) -> None:
+        self.app = app
+        self.max_upload_mb = max_upload_mb
+        self.limit = int(max_upload_mb * 1024 * 1024) + _MULTIPART_SLACK
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/v1/documents":
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise too_large(self.max_upload_mb)
+            return message
+
+        await self.app(scope, limited, send)
 
 
 def _store_and_ingest(state: ServerState, uploads: list[UploadFile], names: list[str]) -> IngestReport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,23 @@ def test_refusals(make_client: MakeClient) -> None:
     missing = client.delete("/v1/documents/nope.md", headers=auth())
     assert missing.status_code == 404 and missing.json()["error"]["type"] == "SourceNotFoundError"
     assert len(client.get("/v1/documents").json()["documents"]) == 2  # nothing was lost
+
+
+def test_a_body_without_content_length_is_cut_off(make_client: MakeClient) -> None:
+    client = make_client(max_upload_mb=0.01)
+    boundary = "b0undary"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.txt\"\r\n"
+            "Content-Type: text/plain\r\n\r\n").encode()
+
+    def body() -> Iterator[bytes]:  # chunked: no Content-Length to check up front
+        yield head
+        for _ in range(200):
+            yield b"x" * 1024
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    r = client.post("/v1/documents", headers={**auth(), "content-type": f"multipart/form-data; boundary={boundary}"},
+                    content=body())
+    assert r.status_code == 413 and r.json()["error"]["type"] == "PayloadTooLarge"
 
 
 def test_traversal_names_stay_in_the_upload_dir(make_client: MakeClient, index_dir: Path) -> None:
