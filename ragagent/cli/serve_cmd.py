@@ -38,5 +38,5 @@ def serve(
     import uvicorn
 
     shown = f"[{host}]" if ":" in host else host
-    err_console.print(f"serving {settings.index} on http://{shown}:{port}/ (API: /v1, docs: /docs)")
+    err_console.print(f"serving {settings.index} on http://{shown}:{port}/ (API: /v1, schema: /openapi.json)")
     uvicorn.run(create_app(settings, options), host=host, port=port, log_level="warning")

@@ -40,8 +40,9 @@ def create_app(settings: Settings | None = None, options: ServeOptions | None = 
         yield
         state.close()
 
+    # No /docs or /redoc: FastAPI's pages load their scripts from a CDN, and nothing here fetches from the network.
     app = FastAPI(title="ragagent", summary="Cited answers, search and documents over a ragagent index.",
-                  version=api._version(), lifespan=lifespan)
+                  version=api._version(), lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.ragagent = state
     errors.install(app)
     app.include_router(api.router)

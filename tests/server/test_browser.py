@@ -25,6 +25,8 @@ def test_upload_ask_cite_and_pal(page: Any, tmp_path: Path) -> None:  # noqa: F8
     pdf.write_bytes(make_pdf(["Skerry Point station records", KEEPER_PAGE]))
     with ScriptedModelServer(scripted_reply) as model, \
             ragagent_serve(tmp_path / "idx", model.spec, tmp_path / "serve.log") as served:
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
         page.goto(served.url + "/")
         page.locator("#banner", has_text="index is empty").wait_for()
         empty = ask(page, "Who kept the beacon?", "rag")
@@ -59,6 +61,7 @@ def test_upload_ask_cite_and_pal(page: Any, tmp_path: Path) -> None:  # noqa: F8
         shot = tmp_path / "chat.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
+        assert requested and all(url.startswith(served.url + "/") for url in requested)  # nothing from elsewhere
 
 
 def test_model_failure_is_shown(page: Any, real_index: Path, tmp_path: Path) -> None:  # noqa: F811
