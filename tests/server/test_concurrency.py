@@ -79,3 +79,19 @@ def test_searches_during_an_ingest_commit(server_url: str) -> None:
     for sources in (s for _, _, s in results):  # each reply is whole: the old document is always found
         assert len(sources) >= 2 and "lighthouse.md" in {Path(x).name for x in sources}
     assert all(len(set(chunks)) == len(chunks) for chunks in ids)  # no chunk twice (no half-swapped index)
+
+
+def test_an_ingest_from_another_writer_is_picked_up(index_dir: Path, server_url: str) -> None:
+    """``ragagent ingest`` elsewhere (here: ingest_paths directly) commits; the server sees it, no restart."""
+    from ragagent.index import ingest_paths
+
+    def top() -> str:
+        hits = httpx.get(server_url + "/v1/search", params={"q": "zeppelin hangar airship", "k": 1}).json()["hits"]
+        return str(hits[0]["source"])
+
+    assert top() != "z.md"
+    extra = index_dir.parent / "docs" / "z.md"
+    extra.write_text("The zeppelin hangar housed one airship.\n")
+    ingest_paths([extra], index_dir, embedder=HashEmbedder())
+    assert top() == "z.md"
+    assert httpx.get(server_url + "/v1/info").json()["documents"] == 3
