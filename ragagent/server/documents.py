@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ragagent.errors import IngestError
 from ragagent.index import IngestReport
+from ragagent.index.removal import RemovalReport
 from ragagent.server.api import ERRORS, State, live_index
 from ragagent.server.errors import ApiError
 from ragagent.server.models import DeleteResponse, DocumentInfo, DocumentList, IngestFailureInfo, UploadResponse
@@ -121,6 +122,11 @@ class UploadLimit:
 
 def _store_and_ingest(state: ServerState, uploads: list[UploadFile], names: list[str]) -> IngestReport:
     """Write the files into the upload directory and ingest them; on failure the previous files come back."""
+    with state.writing():
+        return _store_and_ingest_locked(state, uploads, names)
+
+
+def _store_and_ingest_locked(state: ServerState, uploads: list[UploadFile], names: list[str]) -> IngestReport:
     folder = state.options.uploads(state.directory)
     folder.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []
@@ -172,9 +178,15 @@ async def list_documents(state: State) -> DocumentList:
 async def delete_document(source: str, state: State, _: Writer) -> DeleteResponse:
     """Remove a source from the index (a new generation without it); an uploaded copy is deleted too."""
     root = (await live_index(state)).manifest.root
-    report = await asyncio.get_running_loop().run_in_executor(None, state.remove, source)
-    if root:
-        _forget_upload(state, Path(root) / source)
+
+    def work() -> RemovalReport:
+        with state.writing():
+            report = state.remove(source)
+            if root:
+                _forget_upload(state, Path(root) / source)
+            return report
+
+    report = await asyncio.get_running_loop().run_in_executor(None, work)
     return DeleteResponse(removed=list(report.removed), chunks_removed=report.chunks_removed,
                           chunks_total=report.chunks_total)
 

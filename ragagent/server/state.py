@@ -95,18 +95,19 @@ class ServerState:
         index = self.index()
         return Agent(index, self.llm(), settings=settings, executor=self.executor())
 
-    # -- writing (one at a time; a second concurrent writer gets IndexLockedError -> 409) ------------------------
+    # -- writing: one at a time; a second concurrent writer gets IndexLockedError (409) -----------------------
+
+    def writing(self) -> _WriterSlot:
+        """Hold this for everything a write touches (stored uploads included), not just the commit."""
+        return _WriterSlot(self._writing)
 
     def ingest(self, paths: list[Path]) -> IngestReport:
-        with self._writer():
-            return ingest_paths(paths, self.directory, embedder=self._embedder)
+        """Ingest ``paths`` (call while holding :meth:`writing`)."""
+        return ingest_paths(paths, self.directory, embedder=self._embedder)
 
     def remove(self, source: str) -> RemovalReport:
-        with self._writer():
-            return remove_sources(self.directory, [source])
-
-    def _writer(self) -> _WriterSlot:
-        return _WriterSlot(self._writing)
+        """Remove ``source`` from the index (call while holding :meth:`writing`)."""
+        return remove_sources(self.directory, [source])
 
 
 class _WriterSlot:

@@ -39,7 +39,7 @@ def test_remove_one_source(index_dir: Path) -> None:
 
 def test_unknown_source_leaves_the_index_alone(index_dir: Path) -> None:
     generation = Index.open(index_dir, embedder=HashEmbedder()).manifest.generation
-    with pytest.raises(SourceNotFoundError, match="nope.md"):
+    with pytest.raises(SourceNotFoundError, match=r"nope\.md"):
         remove_sources(index_dir, ["a.md", "nope.md"])
     after = Index.open(index_dir, embedder=HashEmbedder())
     assert after.manifest.generation == generation and len(after.store.files()) == 3
