@@ -15,8 +15,8 @@ from starlette.datastructures import UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ragagent.errors import IngestError
-from ragagent.index import IngestReport
-from ragagent.index.removal import RemovalReport
+from ragagent.ingest import IngestReport
+from ragagent.ingest.removal import RemovalReport
 from ragagent.server.api import ERRORS, State, live_index
 from ragagent.server.errors import ApiError
 from ragagent.server.models import DeleteResponse, DocumentInfo, DocumentList, IngestFailureInfo, UploadResponse

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from ragagent.config import Settings
 from ragagent.errors import IndexLockedError, IndexNotFoundError
-from ragagent.index import Index, IngestReport, ingest_paths
-from ragagent.index.removal import RemovalReport, remove_sources
+from ragagent.index import Index
+from ragagent.ingest import IngestReport, ingest_paths
+from ragagent.ingest.removal import RemovalReport, remove_sources
 from ragagent.server.options import ServeOptions
 
 if TYPE_CHECKING:

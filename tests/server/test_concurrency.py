@@ -83,7 +83,7 @@ def test_searches_during_an_ingest_commit(server_url: str) -> None:
 
 def test_an_ingest_from_another_writer_is_picked_up(index_dir: Path, server_url: str) -> None:
     """``ragagent ingest`` elsewhere (here: ingest_paths directly) commits; the server sees it, no restart."""
-    from ragagent.index import ingest_paths
+    from ragagent.ingest import ingest_paths
 
     def top() -> str:
         hits = httpx.get(server_url + "/v1/search", params={"q": "zeppelin hangar airship", "k": 1}).json()["hits"]
