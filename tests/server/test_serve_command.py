@@ -44,3 +44,15 @@ def test_cli_rejects_bad_options() -> None:
 def test_serve_is_listed() -> None:
     result = CliRunner().invoke(app, ["serve", "--help"])
     assert result.exit_code == 0 and "--max-upload-mb" in result.output and "--insecure" in result.output
+
+
+def test_the_cli_does_not_import_the_server_until_serve_runs() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom ragagent.cli import main\nsys.argv = ['ragagent', 'serve', '--help']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('LOADED', sorted(m for m in ('fastapi', 'uvicorn', 'starlette', 'ragagent.server') "
+            "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "LOADED []" in result.stdout, result.stdout + result.stderr
