@@ -259,9 +259,8 @@ def queries_with_vectors(name: str) -> tuple[list[Any], np.ndarray]:
 
 def index_of(corpus: Path, index_dir: Path) -> Any:
     """ragagent's index of ``corpus`` (chunk 1000/125, MiniLM, bm25s), built once if missing."""
-    from ragagent.ingest import IngestOptions, ingest_paths
-
     from ragagent.index import Index
+    from ragagent.ingest import IngestOptions, ingest_paths
 
     if not (index_dir / "manifest.json").exists():
         print(f"  building {index_dir} from {corpus} (MiniLM; slow, once)", file=sys.stderr)

@@ -46,6 +46,7 @@ def peak_rss_mib() -> float:
 
 def run_ours(jsonl: Path, work: Path, batch: int | None, max_tokens: int | None) -> dict[str, Any]:
     from _common import ragagent_embedder
+
     from ragagent.ingest import IngestOptions, ingest_paths
 
     embedder = ragagent_embedder()
@@ -69,6 +70,7 @@ def run_langchain(jsonl: Path) -> dict[str, Any]:
     from langchain_community.retrievers import BM25Retriever
     from langchain_community.vectorstores import FAISS
     from langchain_core.documents import Document
+
     from ragagent.ingest import Chunker, ChunkingOptions, load_file
 
     loaded = load_file(jsonl, jsonl.name)

@@ -120,10 +120,9 @@ def run_rag(llm: Any, item: dict[str, Any], settings: Any, index: Any, gold: set
 
 
 def run_react(llm: Any, item: dict[str, Any], settings: Any, index: Any) -> dict[str, Any]:
-    from ragagent.tools import default_tools
-
     from ragagent.react import run_react as react
     from ragagent.sandbox import BubblewrapExecutor
+    from ragagent.tools import default_tools
 
     answer = react(item["text"], llm, default_tools(index, BubblewrapExecutor(), k=4), settings=settings,
                    max_steps=6, search_first=True)

@@ -46,9 +46,9 @@ from _common import (
     time_calls,
 )
 from bench_quality import ragagent_tokenize
-from ragagent.ingest import IngestOptions, ingest_paths
 
 from ragagent.index import Index
+from ragagent.ingest import IngestOptions, ingest_paths
 
 K, FETCH = 10, 100
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from ragagent.tools import tool
-
 import ragagent
+from ragagent.tools import tool
 
 CORPUS = Path(__file__).parent / "corpus"
 

@@ -13,18 +13,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ragagent._lazy import lazy_attributes
 from ragagent.ingest.chunking import Chunker, ChunkingOptions
 from ragagent.ingest.discovery import FoundFile, discover
 from ragagent.ingest.documents import IngestFailure, LoadedFile, PageText
 from ragagent.ingest.loaders import LOADERS, JsonlFields, load_file, parse_source, read_source
 
-from ragagent._lazy import lazy_attributes
-
 if TYPE_CHECKING:
+    from ragagent.index.backend import Progress
     from ragagent.ingest.options import IngestOptions
     from ragagent.ingest.pipeline import IngestReport, ingest_paths
-
-    from ragagent.index.backend import Progress
 
 _LAZY = {
     "IngestOptions": "ragagent.ingest.options",

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ragagent.ingest.documents import PageText
-
 from ragagent.errors import ConfigError
+from ragagent.ingest.documents import PageText
 from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE
 from ragagent.types import Chunk, Span
 

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from ragagent.errors import IngestError
 from ragagent.ingest.documents import LoadedFile, PageText
 from ragagent.ingest.text import decode_text
-
-from ragagent.errors import IngestError
 
 
 @dataclass(frozen=True, slots=True)

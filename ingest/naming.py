@@ -20,11 +20,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ragagent.ingest.discovery import FoundFile
-from ragagent.ingest.documents import IngestFailure
-
 from ragagent.errors import ConfigError, IngestError, LegacyIndexError
 from ragagent.index.backend import IndexState
+from ragagent.ingest.discovery import FoundFile
+from ragagent.ingest.documents import IngestFailure
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ragagent.ingest.chunking import ChunkingOptions
-from ragagent.ingest.loaders import JsonlFields
-
 from ragagent.embeddings import DEFAULT_EMBEDDING_MODEL, EMBED_BATCH_SIZE
 from ragagent.errors import ConfigError
 from ragagent.index.backend import IndexSettings
 from ragagent.index.sparse import check_engine
+from ragagent.ingest.chunking import ChunkingOptions
+from ragagent.ingest.loaders import JsonlFields
 from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE, Bm25Engine, DenseKind
 
 _DEFAULTS: dict[str, Any] = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP,

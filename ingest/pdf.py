@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import io
 
-from ragagent.ingest.documents import PageText
-
 from ragagent.errors import IngestError
+from ragagent.ingest.documents import PageText
 
 
 def read_pdf_pages(data: bytes, source: str) -> tuple[list[PageText], list[str]]:

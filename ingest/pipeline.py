@@ -14,16 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ragagent.embeddings import Embedder, SentenceTransformerEmbedder
+from ragagent.errors import IngestAbortedError
+from ragagent.index import open_writer
+from ragagent.index.backend import Change, Embedding, FileRecord, IndexState, IndexWriter, Progress, check_embedding
 from ragagent.ingest.discovery import FoundFile, discover
 from ragagent.ingest.documents import IngestFailure
 from ragagent.ingest.naming import SourceNaming, naming_for, recorded_sources
 from ragagent.ingest.options import IngestOptions
 from ragagent.ingest.stages import NoProgress, Plan, chunk_all, embed, load_all, require_something
-
-from ragagent.embeddings import Embedder, SentenceTransformerEmbedder
-from ragagent.errors import IngestAbortedError
-from ragagent.index import open_writer
-from ragagent.index.backend import Change, Embedding, FileRecord, IndexState, IndexWriter, Progress, check_embedding
 
 __all__ = ["IngestReport", "ingest_paths"]
 

@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from ragagent.embeddings import Embedder
+from ragagent.errors import IngestError, NothingToIngestError
+from ragagent.index.backend import Progress
 from ragagent.ingest.chunking import Chunker
 from ragagent.ingest.discovery import MISSING, FoundFile
 from ragagent.ingest.documents import IngestFailure, LoadedFile
 from ragagent.ingest.loaders import LOADERS, parse_source, read_source
 from ragagent.ingest.options import IngestOptions
-
-from ragagent.embeddings import Embedder
-from ragagent.errors import IngestError, NothingToIngestError
-from ragagent.index.backend import Progress
 from ragagent.types import Chunk
 
 

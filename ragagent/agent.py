@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING
 
 from ragagent.config import Settings
 from ragagent.errors import ConfigError
-from ragagent.index import Index
+from ragagent.index import open_index
 from ragagent.llm.base import LLM
 from ragagent.options import AskMode
 from ragagent.rag.answer import RagRun
 from ragagent.rag.citations import CitationVerifier
 from ragagent.rag.judges import index_rarity, make_checker
 from ragagent.rag.support import SupportChecker
+from ragagent.retriever import DocumentRetriever
 from ragagent.router import Route, route, route_with_model
 from ragagent.streaming import AnswerStream
 from ragagent.types import Answer, Step
@@ -39,11 +40,13 @@ MODES = ("auto", "rag", "pal", "react")
 class Agent:
     """Answers questions over one index with one model; state is passed in, never global."""
 
-    def __init__(self, index: Index | str | Path, llm: LLM | str | None = None, *,
+    def __init__(self, index: DocumentRetriever | str | Path, llm: LLM | str | None = None, *,
                  settings: Settings | None = None, executor: Executor | None = None,
                  tools: Sequence[Tool] = ()) -> None:
         self.settings = settings or Settings()
-        self.index = index if isinstance(index, Index) else Index.open(index, query_encoder=self.settings.query_encoder)
+        self.index: DocumentRetriever = (
+            open_index(index, query_encoder=self.settings.query_encoder) if isinstance(index, str | Path) else index
+        )
         self.llm = self._load_llm(llm)
         self.verifier = CitationVerifier(self._checker())
         self._executor = executor
@@ -58,7 +61,7 @@ class Agent:
         """The citation checker chosen by ``settings.verify_with``, wired to this index and model."""
         kind = self.settings.verify_with
         return make_checker(kind, rarity=index_rarity(self.index),
-                            embedder=self.index.embedder if kind == "embedding" else None,
+                            embedder=getattr(self.index, "embedder", None) if kind == "embedding" else None,
                             llm=self.llm if kind == "llm" else None)
 
     @property

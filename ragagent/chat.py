@@ -119,7 +119,7 @@ class ChatSession:
         return {
             "format": TRANSCRIPT_FORMAT,
             "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "index": str(self.agent.index.directory),
+            "index": str(getattr(self.agent.index, "directory", type(self.agent.index).__name__)),
             "llm": self.agent.settings.llm,
             "turns": [turn_record(t) for t in self.turns],
         }

@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ragagent.errors import ConfigError
@@ -35,7 +35,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="RAGAGENT_", extra="forbid", frozen=True)
 
-    index: Path = Path(".ragagent")
+    index: Path | str = Path(".ragagent")  # a directory, or a Milvus spec (milvus:PATH.db, milvus://HOST:PORT[/c])
     llm: str = "local"
     base_url: str | None = None
     timeout_s: float = Field(60.0, gt=0)
@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     route_with_model: bool = False  # auto mode: ask the model when the rules fall through to rag
     react_search_first: bool = True  # ReAct step 1 searches for the question (helps small base models)
     verify_with: Literal["lexical", "embedding", "llm"] = "lexical"  # how citations are checked (rag.judges)
+
+    @field_validator("index", mode="before")
+    @classmethod
+    def _index_spec(cls, value: object) -> object:
+        """A Milvus spec stays a string (``milvus://`` must keep its slashes); anything else is a directory."""
+        if isinstance(value, str) and not value.startswith("milvus:"):
+            return Path(value)
+        return value
 
     def generation(self, mode: str = "rag") -> GenerationSettings:
         """Sampling settings for ``mode``; ``max_tokens`` unset means that mode's default."""

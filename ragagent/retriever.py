@@ -16,7 +16,7 @@ from typing import Literal, Protocol, runtime_checkable
 from ragagent.errors import ConfigError
 from ragagent.types import Chunk, Hit, SearchMode
 
-Fusion = Literal["rrf", "convex"]
+Fusion = Literal["rrf", "convex", "milvus-rrf", "milvus-weighted"]  # milvus-*: Milvus' own rankers
 RRF_K = 60  # the constant of Cormack et al. (2009)
 SEARCH_MODES: tuple[SearchMode, ...] = ("hybrid", "dense", "sparse")
 
@@ -28,7 +28,8 @@ class SearchOptions:
     The default is the min-max normalised convex combination with equal weights over the top 100 of
     each retriever: on SciFact it scores nDCG@10 0.721 vs 0.708 for RRF (k=60), and on HotpotQA
     0.816 vs 0.800 (paired 95% interval of the gain +0.006..+0.026); see BENCHMARKS.md.
-    RRF (``fusion="rrf"``) stays available for retrievers whose scores are not comparable.
+    RRF (``fusion="rrf"``) stays available for retrievers whose scores are not comparable. A Milvus index
+    also takes ``milvus-rrf`` and ``milvus-weighted`` (fused by Milvus' own rankers, server-side).
     """
 
     fusion: Fusion = "convex"
@@ -38,8 +39,8 @@ class SearchOptions:
     fetch_k: int = 100  # candidates taken from each retriever before fusion
 
     def __post_init__(self) -> None:
-        if self.fusion not in ("rrf", "convex"):
-            raise ConfigError(f"unknown fusion {self.fusion!r} (use rrf or convex)")
+        if self.fusion not in ("rrf", "convex", "milvus-rrf", "milvus-weighted"):
+            raise ConfigError(f"unknown fusion {self.fusion!r} (use convex, rrf, milvus-rrf or milvus-weighted)")
         if self.rrf_k < 0 or self.fetch_k < 1:
             raise ConfigError("rrf_k must be >= 0 and fetch_k >= 1")
         if self.dense_weight < 0 or self.sparse_weight < 0:

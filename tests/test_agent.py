@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ragagent.ingest import ingest_paths
 
 from ragagent import Agent, ConfigError, load_settings
 from ragagent.index import Index
+from ragagent.ingest import ingest_paths
 from tests.fakes import HashEmbedder, ScriptedLLM
 
 

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from ragagent.ingest import ingest_paths
 
 from ragagent.agent import Agent
 from ragagent.chat import ChatSession
 from ragagent.errors import ConfigError, LLMConnectionError
 from ragagent.index import Index
+from ragagent.ingest import ingest_paths
 from ragagent.types import Step
 from tests.fakes import HashEmbedder, ScriptedLLM
 

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ragagent.ingest import ingest_paths
 from typer.testing import CliRunner
 
 from ragagent import Agent, Settings
 from ragagent.cli import app
 from ragagent.config import load_settings
 from ragagent.index import Index
+from ragagent.ingest import ingest_paths
 from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE, SANDBOX_LIMITS, generation_for
 from ragagent.types import Answer
 from tests.fakes import HashEmbedder, ScriptedLLM
@@ -31,11 +31,10 @@ def test_settings_defaults_come_from_the_options_module() -> None:
 def test_modes_and_tools_share_the_sandbox_and_pal_defaults() -> None:
     import inspect
 
-    from ragagent.tools import default_tools, python_tool
-
     from ragagent.pal import DEFAULT_SETTINGS, answer_pal
     from ragagent.pal_eval import evaluate_pal
     from ragagent.sandbox import BubblewrapExecutor
+    from ragagent.tools import default_tools, python_tool
 
     assert Settings().generation("pal") == DEFAULT_SETTINGS
     for func in (answer_pal, evaluate_pal, default_tools, python_tool, BubblewrapExecutor.run):

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ragagent.ingest import ingest_paths
 
 from ragagent import embeddings
 from ragagent.embeddings import EncoderFallbackWarning, SentenceTransformerEmbedder, query_embedder
 from ragagent.errors import ConfigError, EncoderUnavailableError
 from ragagent.index import Index
+from ragagent.ingest import ingest_paths
 from ragagent.onnx_encoder import META_FILE, ExportInfo, OnnxEmbedder, cache_root, export_dir, fingerprint
 
 REPO = Path(__file__).resolve().parents[1]

@@ -123,18 +123,20 @@ app = typer.Typer(
 )
 
 
-def _index_dir(value: Path) -> Path:
-    if value.exists() and not value.is_dir():
+def _index_spec(value: str) -> str:
+    if not value.startswith("milvus:") and Path(value).exists() and not Path(value).is_dir():
         raise typer.BadParameter(f"{value} is a file, not an index directory")
     return value
 
 
+# A string, not a Path: ``milvus://HOST:PORT`` must keep its slashes (Settings turns directories into Paths).
 IndexOption = Annotated[
-    Path,
-    typer.Option("--index", "-i", envvar="RAGAGENT_INDEX", help="Index directory.", show_default=True,
-                 callback=_index_dir),
+    str,
+    typer.Option("--index", "-i", envvar="RAGAGENT_INDEX", show_default=True, callback=_index_spec,
+                 help="Index directory, or a Milvus index: milvus:PATH.db (Milvus Lite) or "
+                      "milvus://HOST:PORT[/collection] (token from $RAGAGENT_MILVUS_TOKEN)."),
 ]
-DEFAULT_INDEX = Path(".ragagent")
+DEFAULT_INDEX = ".ragagent"
 
 
 @app.callback()

@@ -34,7 +34,7 @@ VerifyWithOption = Annotated[str | None, typer.Option(
 ConfigOption = Annotated[Path | None, typer.Option("--config", envvar="RAGAGENT_CONFIG", help="TOML settings file.")]
 
 
-def settings_from(index: Path, config: Path | None, **options: Any) -> Settings:
+def settings_from(index: str | Path, config: Path | None, **options: Any) -> Settings:
     """Settings from the file, environment and options, all checked before any work (ConfigError: exit 2)."""
     from ragagent.llm.spec import parse_spec
 

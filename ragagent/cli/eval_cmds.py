@@ -52,13 +52,14 @@ def retrieval(
     qrels: Annotated[Path, typer.Option(help="BEIR qrels TSV (query-id, corpus-id, score).")],
     index: IndexOption = DEFAULT_INDEX,
     modes: Annotated[str, typer.Option(help="Comma-separated: dense,sparse,hybrid.")] = "dense,sparse,hybrid",
-    fusion: Annotated[Fusion, typer.Option(help="Hybrid fusion: convex or rrf.")] = "convex",
+    fusion: Annotated[Fusion, typer.Option(help="Hybrid fusion: convex, rrf, or (Milvus index) milvus-rrf or "
+                                                "milvus-weighted.")] = "convex",
     limit: Annotated[int | None, typer.Option(min=1, help="Evaluate only the first N judged queries.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """nDCG@10, recall@10/100 and MRR@10 per search mode over BEIR-format data."""
     from ragagent.evaluation import evaluate_mode, read_qrels, read_queries
-    from ragagent.index import Index, SearchOptions
+    from ragagent.index import SearchOptions, open_index
     from ragagent.ingest import ingest_paths
 
     unknown = [m for m in modes.split(",") if m.strip() not in ("dense", "sparse", "hybrid")]
@@ -70,7 +71,7 @@ def retrieval(
     report = ingest_paths([corpus], index)  # incremental: an unchanged corpus is reused as is
     if report.failures:
         raise ConfigError(f"{corpus}: {report.failures[0].reason}")
-    opened = Index.open(index)
+    opened = open_index(index)
     options = SearchOptions(fusion=fusion)
     rows = [asdict(evaluate_mode(opened, qs, judged, m.strip(), options))  # type: ignore[arg-type]
             for m in modes.split(",")]
@@ -134,7 +135,7 @@ def pal(
 def citations(
     file: Annotated[Path, typer.Argument(help="JSONL rows {claim, passage, label[, kind]}; label 'supported' or not.")],
     verify_with: VerifyWithOption = None,
-    index: Annotated[Path | None, typer.Option("--index", help="Take term rarity and the embedder from this index "
+    index: Annotated[str | None, typer.Option("--index", help="Take term rarity and the embedder from this index "
                                                "(default: rarity from the file's passages).")] = None,
     llm: LlmOption = None,
     config: ConfigOption = None,
@@ -152,11 +153,11 @@ def citations(
     rarity: Rarity | None = CorpusRarity.from_texts(dict.fromkeys(r.passage for r in rows))
     embedder, model = None, None
     if index is not None:
-        from ragagent.index import Index
+        from ragagent.index import open_index
 
-        opened = Index.open(index)
+        opened = open_index(index)
         rarity = index_rarity(opened)
-        embedder = opened.embedder if kind == "embedding" else None
+        embedder = getattr(opened, "embedder", None) if kind == "embedding" else None
     elif kind == "embedding":
         from ragagent.embeddings import SentenceTransformerEmbedder
 

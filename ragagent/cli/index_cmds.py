@@ -33,7 +33,9 @@ def ingest(
     ] = None,
     embedding_model: Annotated[str | None, typer.Option(help="sentence-transformers name or path.")] = None,
     bm25_engine: Annotated[Bm25Engine | None, typer.Option(help="bm25s (default) or rank-bm25.")] = None,
-    dense: Annotated[DenseKind | None, typer.Option("--dense", help="FAISS index: flat (default) or hnsw.")] = None,
+    dense: Annotated[DenseKind | None, typer.Option("--dense", help="Dense index: flat (exact) or hnsw; a new "
+                                                    "Milvus index defaults to auto (flat below 50k chunks, hnsw "
+                                                    "above), a directory to flat.")] = None,
     include: Annotated[list[str] | None, typer.Option(help="Only files matching this glob (repeatable).")] = None,
     exclude: Annotated[list[str] | None, typer.Option(help="Skip files matching this glob (repeatable).")] = None,
     max_file_mb: Annotated[float, typer.Option(min=0.001, help="Skip files larger than this.")] = 50.0,
@@ -80,14 +82,14 @@ def search(
     index: IndexOption = DEFAULT_INDEX,
     k: Annotated[int, typer.Option("--k", "-k", min=1, help="Number of hits.")] = 5,
     mode: Annotated[SearchMode, typer.Option(help="hybrid, dense or sparse.")] = "hybrid",
-    fusion: Annotated[Fusion, typer.Option(help="Hybrid fusion: convex (default) or rrf.")] = "convex",
+    fusion: Annotated[Fusion, typer.Option(help="Hybrid fusion: convex (default) or rrf; on a Milvus index also "
+                                                "milvus-rrf or milvus-weighted (Milvus' own rankers).")] = "convex",
     as_json: Annotated[bool, typer.Option("--json", help="Print hits as JSON.")] = False,
 ) -> None:
     """Search the index and print ranked hits with source:page, score and snippet."""
-    from ragagent.index import Index, SearchOptions
+    from ragagent.index import SearchOptions, open_index
 
-    opened = Index.open(index)
-    hits = opened.search(query, k=k, mode=mode, options=SearchOptions(fusion=fusion))
+    hits = open_index(index).retrieve(query, k=k, mode=mode, options=SearchOptions(fusion=fusion))
     if as_json:
         typer.echo(json.dumps([hit_to_json(h) for h in hits], indent=2, ensure_ascii=False))
     elif not hits:
@@ -102,13 +104,25 @@ def info(
     as_json: Annotated[bool, typer.Option("--json", help="Print the manifest and every source (hash, size, "
                                                           "chunks) as JSON.")] = False,
 ) -> None:
-    """Describe the index: its settings, counts and sources (checksums are verified)."""
-    from ragagent.index import Index
+    """Describe the index: its backend, settings, counts and sources (checksums are verified)."""
+    from ragagent.index import Index, open_index
 
-    opened = Index.open(index, verify=True)
+    opened = open_index(index, verify=True)
+    if not isinstance(opened, Index):
+        from ragagent.cli.render import milvus_info_lines
+        from ragagent.index.milvus import MilvusIndex
+
+        assert isinstance(opened, MilvusIndex)
+        if as_json:
+            typer.echo(json.dumps(opened.describe(), indent=2, ensure_ascii=False))
+        else:
+            for line in milvus_info_lines(opened.describe()):
+                console.print(line)
+        return
     files = sorted(opened.store.files().values(), key=lambda f: f.source)
     if as_json:
         data = {
+            "backend": "local",
             "index": str(opened.directory.resolve()),
             "manifest": opened.manifest.model_dump(mode="json"),
             "sources": [{"source": f.source, "sha256": f.sha256, "size": f.size, "chunks": f.n_chunks}

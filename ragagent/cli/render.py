@@ -87,12 +87,30 @@ def info_lines(index: Index, files: Sequence[FileRecord]) -> list[str]:
     """A human summary of an index (``info --json`` has everything, one source per entry)."""
     m = index.manifest
     return [
+        "backend: local (FAISS + bm25s directory)",
         f"index: {escape(str(index.directory.resolve()))} (format {m.format_version}, generation {m.generation}, "
         f"created {m.created_at})",
         f"sources: {len(files)} files relative to {escape(m.root or '(not recorded: format 1)')}",
         f"chunks: {m.counts.chunks} (size {m.chunk_size}, overlap {m.chunk_overlap})",
         f"embedding: {escape(m.embedding.model)} ({m.embedding.dimension} dimensions), dense index {m.dense_kind}",
         f"sparse: {m.sparse.engine} ({m.sparse.method}, k1={m.sparse.k1}, b={m.sparse.b})",
+        "[dim]every source with its hash and chunk count: ragagent info --json[/]",
+    ]
+
+
+def milvus_info_lines(info: dict[str, Any]) -> list[str]:
+    """A human summary of a Milvus index (from ``MilvusIndex.describe()``)."""
+    settings, embedding = info["settings"], info["embedding"]
+    return [
+        f"backend: {escape(info['backend'])} ({escape(info['uri'])}, collections {escape(info['collection'])} and "
+        f"{escape(info['collection'])}_sources)",
+        f"index: {escape(info['index'])} (generation {info['generation']})",
+        f"sources: {len(info['sources'])} files relative to {escape(str(info['root']))}",
+        f"chunks: {info['chunks']} (size {settings['chunk_size']}, overlap {settings['chunk_overlap']})",
+        f"embedding: {escape(embedding['model'])} ({embedding['dimension']} dimensions), dense index "
+        f"{escape(info['dense_index'])} ({escape(settings['dense_kind'])})",
+        f"sparse: Milvus BM25 function over our tokeniser's terms (stopwords {settings['stopwords']}, "
+        f"stemmer {settings['stemmer']})",
         "[dim]every source with its hash and chunk count: ragagent info --json[/]",
     ]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ragagent.evaluation.beir import Query, doc_id_of
 from ragagent.evaluation.metrics import mrr_at_k, ndcg_at_k, recall_at_k
-from ragagent.index import Index, SearchOptions
+from ragagent.retriever import Retriever, SearchOptions
 from ragagent.types import Hit, SearchMode
 
 
@@ -34,12 +34,12 @@ def ranked_doc_ids(hits: Sequence[Hit]) -> list[str]:
     return list(seen)
 
 
-def evaluate_mode(index: Index, queries: Sequence[Query], qrels: Mapping[str, Mapping[str, int]],
+def evaluate_mode(index: Retriever, queries: Sequence[Query], qrels: Mapping[str, Mapping[str, int]],
                   mode: SearchMode, options: SearchOptions = SearchOptions(), depth: int = 100) -> RetrievalScores:
     started = time.perf_counter()
     totals = [0.0, 0.0, 0.0, 0.0]
     for q in queries:
-        ranked = ranked_doc_ids(index.search(q.text, k=depth, mode=mode, options=options))
+        ranked = ranked_doc_ids(index.retrieve(q.text, k=depth, mode=mode, options=options))
         judged = qrels.get(q.id, {})
         for i, value in enumerate((ndcg_at_k(ranked, judged, 10), recall_at_k(ranked, judged, 10),
                                    recall_at_k(ranked, judged, 100), mrr_at_k(ranked, judged, 10))):

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Literal
 
 from ragagent.embeddings import Embedder, QueryBackend
-from ragagent.errors import ConfigError
 from ragagent.index.backend import IndexWriter
 from ragagent.retriever import DocumentRetriever
 
@@ -31,7 +30,12 @@ def backend_name(spec: str | Path) -> BackendName:
 @contextlib.contextmanager
 def open_writer(spec: str | Path, *, rebuild: bool = False) -> Iterator[IndexWriter]:
     """The index's single writer (created if missing); ``rebuild``: nothing of the old state is carried over."""
-    _check_known(spec)
+    if backend_name(spec) == "milvus":
+        from ragagent.index.milvus import open_milvus_writer
+
+        with open_milvus_writer(str(spec), rebuild=rebuild) as milvus_writer:
+            yield milvus_writer
+        return
     from ragagent.index.writer import open_local_writer
 
     with open_local_writer(Path(spec), rebuild=rebuild) as local_writer:
@@ -41,12 +45,11 @@ def open_writer(spec: str | Path, *, rebuild: bool = False) -> Iterator[IndexWri
 def open_index(spec: str | Path, *, embedder: Embedder | None = None, verify: bool = True,
                query_encoder: QueryBackend | None = None) -> DocumentRetriever:
     """Open an index for search and lookup; the result implements :class:`~ragagent.retriever.DocumentRetriever`."""
-    _check_known(spec)
+    if backend_name(spec) == "milvus":
+        from ragagent.index.milvus import MilvusIndex
+
+        return MilvusIndex.open(str(spec), embedder=embedder, query_encoder=query_encoder)
     from ragagent.index.index import Index
 
     return Index.open(spec, embedder=embedder, verify=verify, query_encoder=query_encoder)
 
-
-def _check_known(spec: str | Path) -> None:
-    if backend_name(spec) != "local":
-        raise ConfigError(f"index {spec}: the {backend_name(spec)} backend is not available in this version")

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ragagent.retriever import RRF_K
-from ragagent.types import RetrieverScore
+from ragagent.retriever import RRF_K, SearchOptions
+from ragagent.types import RetrieverScore, SearchMode
 
 Ranked = Sequence[tuple[int, float]]  # (position, score), best first
 
@@ -68,3 +68,14 @@ def convex_combination(lists: Mapping[str, Ranked], *, weights: Mapping[str, flo
     normed = {name: _min_max(ranked) for name, ranked in lists.items()}
     scored = {p: sum(w.get(n, 1.0) * normed[n].get(p, 0.0) for n in lists) for p in comps}
     return _sorted(scored, comps)
+
+
+def fuse(lists: Mapping[str, Ranked], mode: SearchMode, options: SearchOptions) -> list[Fused]:
+    """One search mode's ranking: a single retriever's list as is, or hybrid fused as ``options`` say."""
+    if mode != "hybrid":
+        return [Fused(pos, score, (RetrieverScore(mode, rank, score),))
+                for rank, (pos, score) in enumerate(lists.get(mode, ()), start=1)]
+    weights = {"dense": options.dense_weight, "sparse": options.sparse_weight}
+    if options.fusion == "rrf":
+        return reciprocal_rank_fusion(lists, weights=weights, k=options.rrf_k)
+    return convex_combination(lists, weights=weights)

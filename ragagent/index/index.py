@@ -8,21 +8,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from pathlib import Path
 
 from ragagent.embeddings import QUERY_ENCODER_ENV, Embedder, QueryBackend, query_embedder
-from ragagent.errors import IndexCorruptError
+from ragagent.errors import ConfigError, IndexCorruptError
 from ragagent.index.atomic import verify_tree
 from ragagent.index.backend import Embedding, check_embedding
 from ragagent.index.chunk_store import ChunkStore
 from ragagent.index.dense import DenseIndex
-from ragagent.index.fusion import Fused, convex_combination, reciprocal_rank_fusion
+from ragagent.index.fusion import Fused, fuse
 from ragagent.index.manifest import Manifest, read_manifest
 from ragagent.index.sparse import Bm25sIndex, RankBm25Index, SparseIndex
 from ragagent.index.tokenize import Tokenizer
 from ragagent.retriever import SearchOptions, check_query
-from ragagent.types import Chunk, Hit, RetrieverScore, SearchMode
+from ragagent.types import Chunk, Hit, SearchMode
 
 DENSE_FILE = "dense.faiss"
 STORE_FILE = "chunks.sqlite"
@@ -110,13 +109,15 @@ class Index:
     ) -> list[Hit]:
         """The top ``k`` chunks for ``query``; each hit keeps every retriever's rank and score."""
         check_query(k, mode)
+        if options.fusion.startswith("milvus-"):
+            raise ConfigError(f"--fusion {options.fusion} needs a Milvus index (this one is {self.directory})")
         depth = max(k, options.fetch_k) if mode == "hybrid" else k
         lists: dict[str, list[tuple[int, float]]] = {}
         if mode in ("hybrid", "dense"):
             lists["dense"] = self.dense.search(self.embedder.embed_query(query), depth)
         if mode in ("hybrid", "sparse"):
             lists["sparse"] = self.sparse.search(self.tokenizer.tokenize([query])[0], depth)
-        return self._hits(self._fuse(lists, mode, options)[:k], mode)
+        return self._hits(fuse(lists, mode, options)[:k], mode)
 
     def retrieve(
         self, query: str, k: int = 10, mode: SearchMode = "hybrid", options: SearchOptions | None = None
@@ -131,16 +132,6 @@ class Index:
     def source_chunks(self, source: str) -> list[Chunk]:
         """The :class:`~ragagent.retriever.SourceReader` protocol: one source's chunks in document order."""
         return self.store.chunks_for_source(source)
-
-    @staticmethod
-    def _fuse(lists: Mapping[str, list[tuple[int, float]]], mode: SearchMode, options: SearchOptions) -> list[Fused]:
-        if mode != "hybrid":
-            return [Fused(pos, score, (RetrieverScore(mode, rank, score),))
-                    for rank, (pos, score) in enumerate(lists[mode], start=1)]
-        weights = {"dense": options.dense_weight, "sparse": options.sparse_weight}
-        if options.fusion == "convex":
-            return convex_combination(lists, weights=weights)
-        return reciprocal_rank_fusion(lists, weights=weights, k=options.rrf_k)
 
     def _hits(self, fused: list[Fused], mode: SearchMode) -> list[Hit]:
         chunks = self.store.get([f.position for f in fused])

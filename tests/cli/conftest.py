@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ragagent.ingest import ingest_paths
 
+from ragagent.ingest import ingest_paths
 from tests.fakes import HashEmbedder
 
 

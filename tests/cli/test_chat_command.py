@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ragagent.ingest import ingest_paths
 from typer.testing import CliRunner
 
 from ragagent.agent import Agent
@@ -18,6 +17,7 @@ from ragagent.cli import app
 from ragagent.config import Settings
 from ragagent.errors import LLMConnectionError
 from ragagent.index import Index
+from ragagent.ingest import ingest_paths
 from tests.fakes import HashEmbedder, ScriptedLLM
 
 runner = CliRunner()

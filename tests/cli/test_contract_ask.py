@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ragagent.ingest import ingest_paths
 from rich.console import Console
 from rich.table import Table
 from typer.testing import CliRunner
@@ -19,6 +18,7 @@ from ragagent.cli.app import debug_first
 from ragagent.cli.render import print_table
 from ragagent.config import Settings
 from ragagent.index import Index
+from ragagent.ingest import ingest_paths
 from ragagent.sandbox.base import ExecResult
 from tests.fakes import HashEmbedder, ScriptedLLM
 

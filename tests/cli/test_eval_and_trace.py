@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ragagent.ingest import ingest_paths
 from typer.testing import CliRunner
 
 from ragagent.agent import Agent
 from ragagent.cli import app
 from ragagent.config import Settings
 from ragagent.index import Index
+from ragagent.ingest import ingest_paths
 from tests.fakes import HashEmbedder, ScriptedLLM
 
 runner = CliRunner()

@@ -58,9 +58,8 @@ def test_help_loads_no_heavy_library() -> None:
 
 @pytest.fixture(scope="module")
 def demo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from ragagent.ingest import ingest_paths
-
     from ragagent.embeddings import query_embedder
+    from ragagent.ingest import ingest_paths
 
     query_embedder(backend="onnx")  # make sure the export exists (as `make setup` does)
     directory = tmp_path_factory.mktemp("demo") / "idx"

@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from ragagent.ingest import ingest_paths
 
 from ragagent.errors import IndexLockedError
 from ragagent.index import Index
+from ragagent.ingest import ingest_paths
 from tests.fakes import HashEmbedder
 
 REPO = Path(__file__).resolve().parents[2]

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from ragagent.ingest import IngestOptions, ingest_paths
 
 from ragagent.errors import (
     ConfigError,
@@ -19,6 +18,7 @@ from ragagent.errors import (
 )
 from ragagent.index import Index, SearchOptions
 from ragagent.index.atomic import writer_lock
+from ragagent.ingest import IngestOptions, ingest_paths
 from tests.fakes import HashEmbedder
 
 DOCS = {

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ragagent.ingest import IngestOptions, ingest_paths
 
 from ragagent.errors import LegacyIndexError
 from ragagent.index import Index
+from ragagent.ingest import IngestOptions, ingest_paths
 from tests.fakes import HashEmbedder
 
 _PART = st.sampled_from(["a", "b", "docs", "report", "notes", "x y", "café"])

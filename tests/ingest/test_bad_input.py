@@ -6,9 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from ragagent.ingest import discover, load_file
 
 from ragagent.errors import IngestError
+from ragagent.ingest import discover, load_file
 from tests.conftest import make_pdf
 
 

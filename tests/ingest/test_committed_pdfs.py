@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ragagent.ingest import Chunker, ChunkingOptions, load_file
 
 from ragagent.errors import IngestError
+from ragagent.ingest import Chunker, ChunkingOptions, load_file
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 REPORT = DATA / "lighthouse-report.pdf"

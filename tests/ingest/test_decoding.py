@@ -7,11 +7,11 @@ import codecs
 from pathlib import Path
 
 import pytest
-from ragagent.ingest import ingest_paths, load_file
-from ragagent.ingest.text import decode_text
 
 from ragagent.errors import IngestError
 from ragagent.index import Index
+from ragagent.ingest import ingest_paths, load_file
+from ragagent.ingest.text import decode_text
 from tests.fakes import HashEmbedder
 
 VALID = "Café crème for the naïve reader. Ünïcödé stays as written."

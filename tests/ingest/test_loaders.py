@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from ragagent.ingest import Chunker, ChunkingOptions, load_file
 
+from ragagent.ingest import Chunker, ChunkingOptions, load_file
 from tests.conftest import make_pdf
 
 LONG = "\n\n".join(

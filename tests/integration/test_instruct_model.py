@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from ragagent.ingest import ingest_paths
 
 from ragagent import Agent, Settings
 from ragagent.index import Index
+from ragagent.ingest import ingest_paths
 from ragagent.llm import LlamaCppLLM, load_llm, model_card, prompt_style
 from ragagent.llm.catalog import is_installed
 

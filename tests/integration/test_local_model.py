@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ragagent.ingest import ingest_paths
 
 from ragagent import Agent, Settings
 from ragagent.index import Index
+from ragagent.ingest import ingest_paths
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 CORPUS = Path(__file__).resolve().parents[2] / "examples" / "corpus"

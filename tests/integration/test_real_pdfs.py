@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from ragagent.ingest import ingest_paths
 from typer.testing import CliRunner
 
 from ragagent.cli import app
 from ragagent.index import Index
+from ragagent.ingest import ingest_paths
 from tests.conftest import shared_data
 
 pytestmark = pytest.mark.integration

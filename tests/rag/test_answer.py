@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from ragagent.ingest import ingest_paths
 
 from ragagent.index import Index
+from ragagent.ingest import ingest_paths
 from ragagent.llm.base import GenerationSettings
 from ragagent.rag.answer import RagOptions, RagRun, answer_rag
 from ragagent.rag.citations import CitationVerifier

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ragagent.ingest import ingest_paths
 
 from ragagent.errors import ConfigError
 from ragagent.index import Index
+from ragagent.ingest import ingest_paths
 from ragagent.rag.judges import AllOf, EmbeddingChecker, LlmJudgeChecker, index_rarity, make_checker
 from ragagent.rag.lexical import LexicalChecker
 from ragagent.rag.support import Support

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from ragagent.tools import default_tools
-
 from ragagent.index import Index
 from ragagent.react import run_react
 from ragagent.react.prompt import CHAT_STOP, FINAL_NUDGE
+from ragagent.tools import default_tools
 from tests.fakes import ScriptedLLM
 
 

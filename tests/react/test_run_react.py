@@ -6,8 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from ragagent.tools import calculator_tool, default_tools, tool
-from ragagent.tools.toolbox import REPEATED
 
 from ragagent.errors import ConfigError, ToolError
 from ragagent.index import Index
@@ -16,6 +14,8 @@ from ragagent.rag.prompt import NOT_IN_DOCUMENTS
 from ragagent.react import run_react
 from ragagent.react.loop import NO_ANSWER, close_finish
 from ragagent.react.prompt import FINAL_STOP, STOP
+from ragagent.tools import calculator_tool, default_tools, tool
+from ragagent.tools.toolbox import REPEATED
 from ragagent.types import Step
 from tests.fakes import ScriptedLLM
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from ragagent.tools import default_tools
 
 from ragagent import Agent, Settings
 from ragagent.errors import SandboxError
 from ragagent.index import Index
 from ragagent.react import run_react
+from ragagent.tools import default_tools
 from tests.fakes import ScriptedLLM
 from tests.react.test_run_react import TWO_HOP, TWO_HOP_SCRIPT
 

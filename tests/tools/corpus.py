@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ragagent.ingest import ingest_paths
-
 from ragagent.index import Index
+from ragagent.ingest import ingest_paths
 from tests.fakes import HashEmbedder
 
 DOCS = {

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from ragagent.tools import Toolbox, calculator_tool, evaluate
-from ragagent.tools.calculator import MAX_LENGTH
 
 from ragagent.errors import ToolError
+from ragagent.tools import Toolbox, calculator_tool, evaluate
+from ragagent.tools.calculator import MAX_LENGTH
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from langchain_core.tools import StructuredTool, ToolException
 from langchain_core.tools import tool as lc_tool
-from ragagent.tools import InvalidArgumentsError, Toolbox, calculator_tool, tool
-from ragagent.tools.langchain import from_langchain, to_langchain
 
 from ragagent.errors import ToolError
+from ragagent.tools import InvalidArgumentsError, Toolbox, calculator_tool, tool
+from ragagent.tools.langchain import from_langchain, to_langchain
 
 
 @lc_tool

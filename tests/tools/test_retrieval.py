@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from ragagent.tools import Toolbox, ToolSession, default_tools, lookup_tool, search_tool
 
 from ragagent.errors import ToolError
 from ragagent.index import Index
+from ragagent.tools import Toolbox, ToolSession, default_tools, lookup_tool, search_tool
 
 
 def test_search_numbers_passages_globally_and_opens_the_top_document(index: Index) -> None:

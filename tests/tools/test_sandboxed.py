@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from ragagent.tools import Toolbox, default_tools, python_tool
-from ragagent.tools.sandboxed import MAX_OUTPUT_CHARS
 
 from ragagent.errors import ToolError
 from ragagent.index import Index
 from ragagent.sandbox import ExecResult
+from ragagent.tools import Toolbox, default_tools, python_tool
+from ragagent.tools.sandboxed import MAX_OUTPUT_CHARS
 
 
 @dataclass

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import pytest
 from pydantic import BaseModel, Field
-from ragagent.tools import InvalidArgumentsError, Tool, Toolbox, ToolOutput, tool
 
 from ragagent.errors import ConfigError, ToolError
+from ragagent.tools import InvalidArgumentsError, Tool, Toolbox, ToolOutput, tool
 
 
 @tool
