@@ -37,12 +37,17 @@ class IngestOptions:
     jsonl: JsonlFields = field(default_factory=JsonlFields)
     embed_batch_size: int = EMBED_BATCH_SIZE
 
-    def resolved(self, recorded: IndexSettings | None, *, may_change: bool = False) -> IngestOptions:
+    def resolved(self, recorded: IndexSettings | None, *, may_change: bool = False,
+                 dense_kinds: tuple[str, ...] = ("flat", "hnsw")) -> IngestOptions:
         """Fill unset values from the index's ``recorded`` settings (or defaults); a conflicting explicit value
-        is an error. ``may_change`` (a rebuild) lets explicit values replace the recorded ones.
+        is an error. ``may_change`` (a rebuild) lets explicit values replace the recorded ones. ``dense_kinds``
+        are the dense index kinds the backend builds (the first is its default).
         """
+        if self.dense_kind is not None and self.dense_kind not in dense_kinds:
+            raise ConfigError(f"dense index kind {self.dense_kind!r} is not available for this index "
+                              f"(use {' or '.join(dense_kinds)})")
         values: dict[str, Any] = {}
-        for name, default in _DEFAULTS.items():
+        for name, default in {**_DEFAULTS, "dense_kind": dense_kinds[0]}.items():
             given = getattr(self, name)
             current = getattr(recorded, name) if recorded is not None else None
             if not may_change and given is not None and current is not None and given != current:

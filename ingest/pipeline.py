@@ -87,7 +87,7 @@ def ingest_paths(
         state = writer.state
         if embedder is not None and state.embedding is not None and not options.rebuild:
             check_embedding(embedder.model_name, embedder.dimension, state.embedding, str(index_dir))
-        opts = options.resolved(state.settings, may_change=options.rebuild)
+        opts = options.resolved(state.settings, may_change=options.rebuild, dense_kinds=state.dense_kinds)
         work = _plan_rebuild(paths, state, opts, sink) if opts.rebuild else _plan(paths, state, opts, sink)
         return _apply(writer, str(index_dir), opts, work, embedder, sink, started)
 

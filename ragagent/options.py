@@ -18,7 +18,7 @@ from ragagent.errors import ConfigError
 from ragagent.types import SearchMode
 
 AskMode = Literal["auto", "rag", "pal", "react"]
-DenseKind = Literal["flat", "hnsw"]
+DenseKind = Literal["flat", "hnsw", "auto"]  # auto (Milvus only): flat below 50k chunks, hnsw above
 Bm25Engine = Literal["bm25s", "rank-bm25"]
 
 

@@ -74,6 +74,7 @@ class IndexState:
     root: str | None = None
     sources: tuple[str, ...] = ()
     location: str = ""  # how errors name the index
+    dense_kinds: tuple[str, ...] = ("flat", "hnsw")  # what this backend can build; the first is its default
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from ragagent.index.milvus.schema import (
 from ragagent.index.tokenize import Tokenizer
 
 _FILES_PER_QUERY = 200
+DENSE_KINDS = ("auto", "flat", "hnsw")
 
 
 @contextlib.contextmanager
@@ -42,7 +43,7 @@ class MilvusWriter:
     def __init__(self, client: Any, target: MilvusTarget, rebuild: bool) -> None:
         self.client, self.target = client, target
         self.live = 0
-        self._state = IndexState(location=target.spec)
+        self._state = IndexState(location=target.spec, dense_kinds=DENSE_KINDS)
         self._dense_index = ""
         if not client.has_collection(target.collection):
             return
@@ -56,7 +57,8 @@ class MilvusWriter:
         settings, embedding = settings_of(meta)
         files = {} if rebuild else self._files()
         self._state = IndexState(settings=settings, embedding=embedding, files=files, root=meta["root"],
-                                 sources=tuple(sorted(self._files())), location=target.spec)
+                                 sources=tuple(sorted(self._files())), location=target.spec,
+                                 dense_kinds=DENSE_KINDS)
         self._dense_index = str(client.describe_index(target.collection, "dense").get("index_type", ""))
 
     @property
