@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from ragagent.ingest.stages import NoProgress
 
 from ragagent.errors import ConfigError, IndexNotFoundError, SourceNotFoundError
 from ragagent.index import open_writer
 from ragagent.index.backend import Change
+from ragagent.ingest.stages import NoProgress
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,7 +134,7 @@ IndexOption = Annotated[
     str,
     typer.Option("--index", "-i", envvar="RAGAGENT_INDEX", show_default=True, callback=_index_spec,
                  help="Index directory, or a Milvus index: milvus:PATH.db (Milvus Lite) or "
-                      "milvus://HOST:PORT[/collection] (token from $RAGAGENT_MILVUS_TOKEN)."),
+                      "milvus://HOST:PORT or milvus://HOST:PORT/COLLECTION (token from $RAGAGENT_MILVUS_TOKEN)."),
 ]
 DEFAULT_INDEX = ".ragagent"
 

@@ -68,3 +68,9 @@ def test_milvus_fusion_on_a_directory_index_is_a_clear_error(tmp_path: Path, has
 def test_bad_milvus_specs(spec: str, message: str) -> None:
     result = runner.invoke(app, ["search", "x", "--index", spec])
     assert result.exit_code == 2 and message in result.output
+
+
+@pytest.mark.parametrize("command", ["ingest", "search", "info", "ask", "chat"])
+def test_help_names_the_milvus_specs(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0 and "milvus:PATH.db" in result.output

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ragagent.ingest import ingest_paths
-from ragagent.ingest.removal import remove_sources
 
 from ragagent.errors import ConfigError, SourceNotFoundError
 from ragagent.index import Index
+from ragagent.ingest import ingest_paths
+from ragagent.ingest.removal import remove_sources
 from tests.fakes import HashEmbedder
 
 

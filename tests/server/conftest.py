@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from ragagent.ingest import ingest_paths
 
 from ragagent.config import Settings
+from ragagent.ingest import ingest_paths
 from ragagent.server import ServeOptions, create_app
 from tests.fakes import HashEmbedder, ScriptedLLM
 
