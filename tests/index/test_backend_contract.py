@@ -197,3 +197,15 @@ def test_a_killed_commit_leaves_the_previous_state_usable(spec: str, docs: Path,
     assert again.chunks_total == first.chunks_total - (len(DOCS["lighthouse.txt"]) // CHUNK_SIZE + 1) + 2
     for index in opened(spec):
         assert [c.text for c in index.source_chunks("lighthouse.txt")] == ["The lighthouse was automated in 1990."]
+
+
+def test_dense_kinds_per_backend(spec: str, docs: Path) -> None:
+    """``auto`` (FLAT below 50k chunks, HNSW above) is Milvus' default; a directory index is flat or hnsw."""
+    auto = IngestOptions(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, dense_kind="auto")
+    if spec.startswith("milvus:"):
+        ingest_paths([docs], spec, embedder=HashEmbedder(), options=auto)
+        for index in opened(spec):
+            assert index.describe()["dense_index"] == "FLAT"  # type: ignore[attr-defined]
+    else:
+        with pytest.raises(ConfigError, match="'auto' is not available for this index"):
+            ingest_paths([docs], spec, embedder=HashEmbedder(), options=auto)
