@@ -92,8 +92,8 @@ def perf(llm: Any) -> dict[str, float]:
 
 
 def run_pal(llm: Any, item: dict[str, Any], settings: Any) -> dict[str, Any]:
+    from ragagent.evaluation.pal import extract_gsm8k_answer, numbers_match
     from ragagent.pal import answer_pal
-    from ragagent.pal_eval import extract_gsm8k_answer, numbers_match
     from ragagent.sandbox import BubblewrapExecutor
 
     expected = extract_gsm8k_answer(item["answer"])

@@ -36,7 +36,7 @@ from ragagent.errors import (
     SandboxUnavailableError,
     ToolError,
 )
-from ragagent.types import Answer, Chunk, Citation, Hit, RetrieverScore, Span, Step, Usage
+from ragagent.types import Answer, AnswerStream, Chunk, Citation, Hit, RetrieverScore, Span, Step, Usage
 
 if TYPE_CHECKING:
     from ragagent.agent import Agent
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from ragagent.ingest import IngestOptions, IngestReport, ingest_paths
     from ragagent.rag.citations import CitationVerifier
     from ragagent.rag.support import Support, SupportChecker
-    from ragagent.streaming import AnswerStream
 
 _LAZY = {
     "Agent": "ragagent.agent",
@@ -62,7 +61,6 @@ _LAZY = {
     "IngestReport": "ragagent.ingest",
     "SearchOptions": "ragagent.index",
     "ingest_paths": "ragagent.ingest",
-    "AnswerStream": "ragagent.streaming",
     "CitationVerifier": "ragagent.rag.citations",
     "Support": "ragagent.rag.support",
     "SupportChecker": "ragagent.rag.support",

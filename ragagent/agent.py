@@ -26,8 +26,7 @@ from ragagent.rag.judges import index_rarity, make_checker
 from ragagent.rag.support import SupportChecker
 from ragagent.retriever import DocumentRetriever
 from ragagent.router import Route, route, route_with_model
-from ragagent.streaming import AnswerStream
-from ragagent.types import Answer, Step
+from ragagent.types import Answer, AnswerStream, Step
 
 if TYPE_CHECKING:
     from ragagent.sandbox import Executor

@@ -25,8 +25,7 @@ from ragagent.conversation import HISTORY_TOKENS, Condensed, Exchange, condense,
 from ragagent.errors import ConfigError
 from ragagent.llm.base import TokenCounter, estimate_tokens
 from ragagent.options import AskMode
-from ragagent.streaming import AnswerStream
-from ragagent.types import Answer, Step
+from ragagent.types import Answer, AnswerStream, Step
 
 TRANSCRIPT_FORMAT = "ragagent-chat/1"
 

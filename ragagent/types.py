@@ -1,4 +1,4 @@
-"""Frozen data objects shared by every layer: provenance, retrieval hits, answers and traces.
+"""Frozen data objects shared by every layer: provenance, retrieval hits, answers (also streamed) and traces.
 
 Provenance is typed fields, never a metadata dict; scores live on :class:`Hit`, never on a chunk.
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -178,3 +178,30 @@ class Answer:
     def to_dict(self) -> dict[str, JSONValue]:
         """Plain JSON-ready dict (hits carry their chunk text and provenance)."""
         return asdict(self)
+
+
+class AnswerStream:
+    """Iterate for text as it is generated; ``answer`` holds the final :class:`Answer` afterwards.
+
+    >>> stream = AnswerStream(iter(["Hel", "lo"]), lambda: Answer("q", "Hello", "rag"))
+    >>> "".join(stream), stream.answer.text
+    ('Hello', 'Hello')
+    """
+
+    def __init__(self, pieces: Iterator[str], finish: Callable[[], Answer]) -> None:
+        self._pieces = pieces
+        self._finish = finish
+        self._answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._pieces
+        self._answer = self._finish()
+
+    @property
+    def answer(self) -> Answer:
+        """The final answer (consumes the rest of the stream first if needed)."""
+        if self._answer is None:
+            for _ in self:
+                pass
+        assert self._answer is not None
+        return self._answer

@@ -31,8 +31,8 @@ def test_settings_defaults_come_from_the_options_module() -> None:
 def test_modes_and_tools_share_the_sandbox_and_pal_defaults() -> None:
     import inspect
 
+    from ragagent.evaluation.pal import evaluate_pal
     from ragagent.pal import DEFAULT_SETTINGS, answer_pal
-    from ragagent.pal_eval import evaluate_pal
     from ragagent.sandbox import BubblewrapExecutor
     from ragagent.tools import default_tools, python_tool
 
@@ -64,7 +64,7 @@ def test_eval_pal_and_ask_pal_build_the_same_configuration(
         return Answer(question=question, text="12", mode="pal", value=12)
 
     monkeypatch.setattr("ragagent.pal.answer_pal", recording_pal)
-    monkeypatch.setattr("ragagent.pal_eval.answer_pal", recording_pal)
+    monkeypatch.setattr("ragagent.evaluation.pal.answer_pal", recording_pal)
     monkeypatch.setattr("ragagent.llm.load_llm", lambda *a, **k: ScriptedLLM([]))
     docs = tmp_path / "docs"
     docs.mkdir()

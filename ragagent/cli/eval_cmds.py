@@ -119,7 +119,7 @@ def pal(
 ) -> None:
     """PAL accuracy on GSM8K-format problems with the configured model, in the sandbox."""
     from ragagent.agent import llm_from_settings
-    from ragagent.pal_eval import evaluate_pal
+    from ragagent.evaluation.pal import evaluate_pal
 
     settings = settings_from(DEFAULT_INDEX, config, llm=llm)
     model = llm_from_settings(settings)

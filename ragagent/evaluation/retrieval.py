@@ -1,4 +1,4 @@
-"""Retrieval evaluation of an index against BEIR judgements, per search mode.
+"""Retrieval evaluation of any :class:`~ragagent.retriever.Retriever` against BEIR judgements, per search mode.
 
 Chunks are mapped to their document and a document takes its best-ranked chunk's place (MaxP), so
 chunked and unchunked corpora are scored the same way.
@@ -34,12 +34,12 @@ def ranked_doc_ids(hits: Sequence[Hit]) -> list[str]:
     return list(seen)
 
 
-def evaluate_mode(index: Retriever, queries: Sequence[Query], qrels: Mapping[str, Mapping[str, int]],
+def evaluate_mode(retriever: Retriever, queries: Sequence[Query], qrels: Mapping[str, Mapping[str, int]],
                   mode: SearchMode, options: SearchOptions = SearchOptions(), depth: int = 100) -> RetrievalScores:
     started = time.perf_counter()
     totals = [0.0, 0.0, 0.0, 0.0]
     for q in queries:
-        ranked = ranked_doc_ids(index.retrieve(q.text, k=depth, mode=mode, options=options))
+        ranked = ranked_doc_ids(retriever.retrieve(q.text, k=depth, mode=mode, options=options))
         judged = qrels.get(q.id, {})
         for i, value in enumerate((ndcg_at_k(ranked, judged, 10), recall_at_k(ranked, judged, 10),
                                    recall_at_k(ranked, judged, 100), mrr_at_k(ranked, judged, 10))):

@@ -21,9 +21,9 @@ from ragagent.llm.base import (
 from ragagent.options import RagOptions, generation_for
 from ragagent.rag.citations import CitationVerifier, strip_markers
 from ragagent.rag.prompt import NOT_IN_DOCUMENTS, build_prompt
+from ragagent.rag.streaming import SentenceStream
 from ragagent.retriever import Retriever, TermAnalyzer
-from ragagent.streaming import AnswerStream, SentenceStream
-from ragagent.types import Abstention, Answer, Chunk, Citation, Hit, Usage
+from ragagent.types import Abstention, Answer, AnswerStream, Chunk, Citation, Hit, Usage
 
 _FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
 _WORD = re.compile(r"\w\w+")

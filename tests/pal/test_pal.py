@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from ragagent.errors import ConfigError, SandboxUnavailableError
+from ragagent.evaluation.pal import evaluate_pal, extract_gsm8k_answer, numbers_match
 from ragagent.pal import PAL_STOP, answer_pal, build_prompt, extract_code, format_value, primer
-from ragagent.pal_eval import evaluate_pal, extract_gsm8k_answer, numbers_match
 from ragagent.sandbox import BubblewrapExecutor, ExecResult, check_available
 from tests.fakes import ScriptedLLM
 

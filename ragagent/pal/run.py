@@ -1,91 +1,21 @@
-"""PAL (program-aided language model) mode: the model writes ``def solution()``, the sandbox runs it.
-
-Base models get a completion-style prompt in the style of the PAL paper: three worked word problems, then
-the new question and the primer ``def solution():`` plus a docstring, so the model only has to continue the
-function body. Instruct models (``prompt_style(llm) == "chat"``) get a conversation: a system message (one
-``def solution()`` in a Python code block, standard library only, return a number) and eight worked exchanges;
-the code block of the reply is the program. The code runs in the OS-level sandbox (never in this process);
-the answer is the value ``solution()`` returns. If the run fails (exception, syntax error, timeout, no
-return value) the model gets one repair round that shows it its code and the error.
-
->>> from tests.fakes import ScriptedLLM                      # doctest: +SKIP
->>> llm = ScriptedLLM(["    result = 6 * 7\\n    return result\\n"])  # doctest: +SKIP
->>> answer_pal("What is six times seven?", llm).text         # doctest: +SKIP
-'42'
-"""
+"""PAL's run: generate a program, execute it in the sandbox, one repair round (see :mod:`ragagent.pal`)."""
 
 from __future__ import annotations
 
-import json
-import math
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ragagent.llm.base import LLM, GenerationSettings, Prompt, prompt_style
 from ragagent.options import SANDBOX_LIMITS, generation_for
-from ragagent.pal_prompt import (
-    PAL_STOP,
-    build_messages,
-    build_prompt,
-    build_repair_messages,
-    build_repair_prompt,
-    primer,
-)
+from ragagent.pal.extraction import extract_code, format_value
+from ragagent.pal.prompt import PAL_STOP, build_messages, build_prompt, build_repair_messages, build_repair_prompt
 from ragagent.sandbox.base import ExecResult, Executor
-from ragagent.types import Answer, JSONValue, Step, Usage
-
-__all__ = ["DEFAULT_SETTINGS", "PAL_STOP", "answer_pal", "build_messages", "build_prompt", "build_repair_messages",
-           "build_repair_prompt", "extract_code", "format_value", "primer"]
+from ragagent.types import Answer, Step, Usage
 
 # Greedy decoding of a small base model loops on long identifiers ("eggs_per_day_per_day_..."): a mild
 # repeat penalty stops that without breaking code, where names legitimately repeat.
 DEFAULT_SETTINGS = generation_for("pal")  # the same as Settings().generation("pal") (tests/test_defaults.py)
-
-_FENCE = re.compile(r"```[ \t]*(?:python|py)?[ \t]*\n(.*?)(?:```|\Z)", re.S | re.I)
-_DEF = re.compile(r"^def solution\(", re.M)
-_KEEP_TOP_LEVEL = ("def ", "class ", "import ", "from ", "@", "#")
-
-
-def extract_code(completion: str, question: str) -> str:
-    """The program in a completion: a fenced block, a whole ``def solution``, or the primed body.
-
-    Text after the function (prose, ``print(solution())``, the start of a next question) is dropped;
-    top-level imports written before ``def solution`` are kept.
-    """
-    fenced = _FENCE.search(completion)
-    text = fenced.group(1) if fenced else completion
-    found = _DEF.search(text)
-    if found:
-        imports = [line for line in text[: found.start()].splitlines() if line.startswith(("import ", "from "))]
-        return _trim("".join(f"{line}\n" for line in imports) + text[found.start() :])
-    if fenced and not text[:1].isspace():
-        return text.strip() + "\n"  # plain top-level code that sets ``result``
-    return _trim(primer(question) + text)
-
-
-def _trim(code: str) -> str:
-    lines = code.splitlines()
-    for i, line in enumerate(lines[1:], start=1):
-        if line.strip() and not line[0].isspace() and not line.startswith(_KEEP_TOP_LEVEL):
-            lines = lines[:i]
-            break
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def format_value(value: JSONValue) -> str:
-    """Ints as ints; floats rounded to 6 decimals without trailing zeros (12.0 -> "12"); others as JSON."""
-    if isinstance(value, bool | int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return str(value)
-        rounded = round(value, 6) + 0.0  # + 0.0 turns -0.0 into 0.0
-        return f"{rounded:.6f}".rstrip("0").rstrip(".")
-    if isinstance(value, str):
-        return value.strip()
-    return json.dumps(value, ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)

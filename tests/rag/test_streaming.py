@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ragagent.streaming import SentenceStream
+from ragagent.rag.streaming import SentenceStream
 
 
 def _marked(sentence: str) -> str:
