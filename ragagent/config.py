@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,9 +25,12 @@ from ragagent.options import (
     MODE_MAX_TOKENS,
     SANDBOX_LIMITS,
     GenerationSettings,
+    QueryBackend,
     RagOptions,
     SandboxLimits,
+    VerifyWith,
 )
+from ragagent.types import SearchMode
 
 
 class Settings(BaseSettings):
@@ -42,8 +45,8 @@ class Settings(BaseSettings):
     max_retries: int = Field(2, ge=0)
     n_ctx: int | None = Field(None, ge=256)
     k: int = Field(5, ge=1, le=100)
-    search_mode: Literal["hybrid", "dense", "sparse"] = "hybrid"
-    query_encoder: Literal["auto", "onnx", "torch"] = "auto"  # auto: ONNX Runtime, else sentence-transformers
+    search_mode: SearchMode = "hybrid"
+    query_encoder: QueryBackend = "auto"  # auto: ONNX Runtime, else sentence-transformers
     min_dense_similarity: float = MIN_DENSE_SIMILARITY
     min_term_coverage: float = Field(MIN_TERM_COVERAGE, ge=0, le=1)
     temperature: float = Field(DEFAULT_GENERATION.temperature, ge=0)
@@ -57,7 +60,7 @@ class Settings(BaseSettings):
     max_steps: int = Field(6, ge=1, le=50)
     route_with_model: bool = False  # auto mode: ask the model when the rules fall through to rag
     react_search_first: bool = True  # ReAct step 1 searches for the question (helps small base models)
-    verify_with: Literal["lexical", "embedding", "llm"] = "lexical"  # how citations are checked (rag.judges)
+    verify_with: VerifyWith = "lexical"  # how citations are checked (rag.judges)
 
     @field_validator("index", mode="before")
     @classmethod

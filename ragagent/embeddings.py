@@ -20,11 +20,12 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from ragagent.errors import ConfigError, EncoderUnavailableError
+from ragagent.options import QueryBackend
 
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 # Measured on 2 CPU cores (benchmarks/bench_embed.py, all variants in one process, interleaved): batch 16
@@ -36,7 +37,6 @@ EMBED_BATCH_SIZE = 16
 # recall@100 -0.008); see BENCHMARKS.md. None keeps the model's own limit.
 MAX_SEQ_LENGTH = 128
 _BUNDLED_NAMES = {DEFAULT_EMBEDDING_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
-QueryBackend = Literal["auto", "onnx", "torch"]
 QUERY_ENCODER_ENV = "RAGAGENT_QUERY_ENCODER"  # the default backend of Index.open (auto, onnx or torch)
 
 

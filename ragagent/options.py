@@ -20,6 +20,8 @@ from ragagent.types import SearchMode
 AskMode = Literal["auto", "rag", "pal", "react"]
 DenseKind = Literal["flat", "hnsw", "auto"]  # auto (Milvus only): flat below 50k chunks, hnsw above
 Bm25Engine = Literal["bm25s", "rank-bm25"]
+VerifyWith = Literal["lexical", "embedding", "llm"]  # how citations are checked (ragagent.rag.judges)
+QueryBackend = Literal["auto", "onnx", "torch"]  # what embeds queries (ragagent.embeddings)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,13 +22,13 @@ from ragagent.cli.app import (
 )
 from ragagent.cli.render import answer_lines, print_code, trace_lines, visible
 from ragagent.config import Settings, load_settings
-from ragagent.options import AskMode
+from ragagent.options import AskMode, VerifyWith
 from ragagent.types import Answer
 
 LlmOption = Annotated[str | None, typer.Option("--llm", help="Model spec: local, llamacpp:PATH, openai:MODEL, "
                                                "anthropic:MODEL, ollama:MODEL, openai-compatible:MODEL@URL.")]
 ModeOption = Annotated[AskMode, typer.Option("--mode", "-m", help="auto, rag, pal or react.")]
-VerifyWithOption = Annotated[str | None, typer.Option(
+VerifyWithOption = Annotated[VerifyWith | None, typer.Option(
     "--verify-with", help="How citations are checked: lexical (default), embedding (plus the index's embedder) "
     "or llm (the model judges each claim).")]
 ConfigOption = Annotated[Path | None, typer.Option("--config", envvar="RAGAGENT_CONFIG", help="TOML settings file.")]

@@ -14,7 +14,7 @@ from ragagent.cli.app import DEFAULT_INDEX, IndexOption, console, err_console, o
 from ragagent.cli.ask_cmds import ConfigOption, LlmOption, VerifyWithOption, build_agent, settings_from
 from ragagent.cli.render import print_table
 from ragagent.errors import ConfigError
-from ragagent.retriever import Fusion
+from ragagent.retriever import SEARCH_MODES, Fusion
 
 eval_app = typer.Typer(help="Evaluate retrieval (BEIR), RAG answers, PAL on GSM8K, or citation checking.",
                        no_args_is_help=True)
@@ -62,9 +62,11 @@ def retrieval(
     from ragagent.index import SearchOptions, open_index
     from ragagent.ingest import ingest_paths
 
-    unknown = [m for m in modes.split(",") if m.strip() not in ("dense", "sparse", "hybrid")]
-    if unknown:
-        raise usage_error(f"{unknown[0].strip()!r} is not one of dense, sparse, hybrid", "'--modes'")
+    names = [m.strip() for m in modes.split(",")]
+    chosen = [mode for name in names for mode in SEARCH_MODES if mode == name]  # typed: list[SearchMode]
+    if len(chosen) < len(names):
+        raise usage_error(f"{next(n for n in names if n not in SEARCH_MODES)!r} is not one of dense, sparse, hybrid",
+                          "'--modes'")
 
     judged = read_qrels(qrels)
     qs = read_queries(queries, set(judged))[:limit]
@@ -73,8 +75,7 @@ def retrieval(
         raise ConfigError(f"{corpus}: {report.failures[0].reason}")
     opened = open_index(index)
     options = SearchOptions(fusion=fusion)
-    rows = [asdict(evaluate_mode(opened, qs, judged, m.strip(), options))  # type: ignore[arg-type]
-            for m in modes.split(",")]
+    rows = [asdict(evaluate_mode(opened, qs, judged, mode, options)) for mode in chosen]
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
     else:

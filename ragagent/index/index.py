@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ragagent.embeddings import QUERY_ENCODER_ENV, Embedder, QueryBackend, query_embedder
+from ragagent.embeddings import QUERY_ENCODER_ENV, Embedder, query_embedder
 from ragagent.errors import ConfigError, IndexCorruptError
 from ragagent.index.atomic import verify_tree
 from ragagent.index.backend import Embedding, check_embedding
@@ -20,6 +20,7 @@ from ragagent.index.fusion import Fused, fuse
 from ragagent.index.manifest import Manifest, read_manifest
 from ragagent.index.sparse import Bm25sIndex, RankBm25Index, SparseIndex
 from ragagent.index.tokenize import Tokenizer
+from ragagent.options import QueryBackend
 from ragagent.retriever import SearchOptions, check_query
 from ragagent.types import Chunk, Hit, SearchMode
 

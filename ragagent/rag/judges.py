@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Literal
 
 import numpy as np
 
 from ragagent.embeddings import Embedder
 from ragagent.errors import ConfigError
 from ragagent.llm.base import LLM, GenerationSettings
+from ragagent.options import VerifyWith
 from ragagent.rag.lexical import LexicalChecker
 from ragagent.rag.support import Rarity, Support, SupportChecker, Verdict, sentence_spans, unsupported, windows
 
-VerifyWith = Literal["lexical", "embedding", "llm"]
 VERIFY_WITH: tuple[VerifyWith, ...] = ("lexical", "embedding", "llm")
 EMBEDDING_SUPPORT_THRESHOLD = 0.6
 

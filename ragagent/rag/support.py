@@ -18,9 +18,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
-Verdict = Literal["supported", "contradicted", "not-supported"]
+from ragagent.types import Verdict
+
 MAX_WINDOW_SENTENCES = 3
 
 _END = re.compile(r"[.!?][\"')\]”’]*(\s+)")

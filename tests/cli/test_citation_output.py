@@ -76,4 +76,5 @@ def test_verify_with_llm_asks_the_model_to_judge(index_dir: Path) -> None:
 
 def test_bad_verify_with_fails_in_one_line(index_dir: Path) -> None:
     bad = runner.invoke(app, ["ask", "q?", "--index", str(index_dir), "--verify-with", "magic"])
-    assert bad.exit_code != 0 and "verify_with" in bad.output and "Traceback" not in bad.output
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
+    assert "invalid value for '--verify-with': 'magic' is not one of 'lexical', 'embedding', 'llm'" in bad.output

@@ -54,6 +54,24 @@ def test_eval_retrieval_names_a_missing_file(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "none.tsv does not exist" in result.stderr  # a bad argument: usage
 
 
+@pytest.mark.parametrize("modes", ["dense,bogus", "bogus", "sparse,,dense"])
+def test_eval_retrieval_rejects_an_unknown_mode(modes: str) -> None:
+    result = runner.invoke(app, ["eval", "retrieval", "--corpus", "c.jsonl", "--queries", "q.jsonl",
+                                 "--qrels", "none.tsv", "--modes", modes])
+    bad = "''" if ",," in modes else "'bogus'"
+    assert result.exit_code == 2 and f"invalid value for '--modes': {bad} is not one of" in result.stderr
+
+
+@pytest.mark.integration
+def test_eval_retrieval_scores_the_modes_asked_for_in_order(tmp_path: Path) -> None:
+    corpus, queries, qrels = _beir(tmp_path)
+    result = runner.invoke(app, ["eval", "retrieval", "--corpus", str(corpus), "--queries", str(queries),
+                                 "--qrels", str(qrels), "--index", str(tmp_path / "idx"), "--json",
+                                 "--modes", " sparse,dense"])
+    assert result.exit_code == 0, result.output
+    assert [r["mode"] for r in json.loads(result.stdout)] == ["sparse", "dense"]
+
+
 @pytest.fixture
 def scripted_agent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[ScriptedLLM]:
     root = tmp_path / "docs"
