@@ -110,7 +110,7 @@ def _dimension(model: Any) -> int:
 
 
 def _export_graph(torch: Any, model: Any, normalize: bool, path: Path) -> None:
-    class Pooled(torch.nn.Module):  # type: ignore[misc, name-defined]
+    class Pooled(torch.nn.Module):  # type: ignore[misc]
         """The transformer, then sentence-transformers' mean pooling and Normalize, as one graph."""
 
         def __init__(self, encoder: Any) -> None:

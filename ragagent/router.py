@@ -99,5 +99,5 @@ def route_with_model(question: str, llm: LLM) -> Route:
     word = reply.text.strip().lower()
     for mode in ("pal", "react", "rag"):
         if word.startswith(mode):
-            return Route(mode, f"model classified the question as {mode}")  # type: ignore[arg-type]
+            return Route(mode, f"model classified the question as {mode}")
     return Route("rag", f"model reply {reply.text.strip()[:20]!r} unclear; defaulting to rag")
