@@ -17,7 +17,7 @@ from ragagent.tools import tool
 CORPUS = Path(__file__).parent / "corpus"
 
 
-@tool
+@ragagent.tool
 def word_count(text: str) -> int:
     """Count the words in a piece of text."""
     return len(text.split())

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ragagent._lazy import lazy_attributes
+from ragagent import _lazy
 from ragagent.errors import (
     ConfigError,
     EmbeddingMismatchError,
@@ -45,8 +45,13 @@ if TYPE_CHECKING:
     from ragagent.embeddings import DEFAULT_EMBEDDING_MODEL, Embedder, SentenceTransformerEmbedder
     from ragagent.index import Index, SearchOptions
     from ragagent.ingest import IngestOptions, IngestReport, ingest_paths
+    from ragagent.llm.base import LLM
+    from ragagent.llm.factory import load_llm
     from ragagent.rag.citations import CitationVerifier
     from ragagent.rag.support import Support, SupportChecker
+    from ragagent.retriever import Retriever
+    from ragagent.sandbox.base import Executor
+    from ragagent.tools import Tool, tool
 
 _LAZY = {
     "Agent": "ragagent.agent",
@@ -61,6 +66,12 @@ _LAZY = {
     "IngestReport": "ragagent.ingest",
     "SearchOptions": "ragagent.index",
     "ingest_paths": "ragagent.ingest",
+    "LLM": "ragagent.llm.base",
+    "load_llm": "ragagent.llm.factory",
+    "Retriever": "ragagent.retriever",
+    "Executor": "ragagent.sandbox.base",
+    "Tool": "ragagent.tools",
+    "tool": "ragagent.tools",
     "CitationVerifier": "ragagent.rag.citations",
     "Support": "ragagent.rag.support",
     "SupportChecker": "ragagent.rag.support",
@@ -70,6 +81,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_EMBEDDING_MODEL",
+    "LLM",
     "Agent",
     "Answer",
     "AnswerStream",
@@ -81,6 +93,7 @@ __all__ = [
     "Embedder",
     "EmbeddingMismatchError",
     "EncoderUnavailableError",
+    "Executor",
     "Hit",
     "Index",
     "IndexCorruptError",
@@ -97,6 +110,7 @@ __all__ = [
     "ModelFileError",
     "ProviderNotInstalledError",
     "RagAgentError",
+    "Retriever",
     "RetrieverScore",
     "SandboxError",
     "SandboxUnavailableError",
@@ -107,15 +121,18 @@ __all__ = [
     "Step",
     "Support",
     "SupportChecker",
+    "Tool",
     "ToolError",
     "Usage",
     "__version__",
     "ingest_paths",
+    "load_llm",
     "load_settings",
+    "tool",
 ]
 
 
-__getattr__ = lazy_attributes(__name__, _LAZY, globals())
+__getattr__ = _lazy.lazy_attributes(__name__, _LAZY, globals())
 
 
 def __dir__() -> list[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ragagent._lazy import lazy_attributes
+from ragagent import _lazy
 from ragagent.llm.base import (
     DEFAULT_CONTEXT_WINDOW,
     LLM,
@@ -84,4 +84,4 @@ __all__ = [
 ]
 
 
-__getattr__ = lazy_attributes(__name__, _LAZY, globals())
+__getattr__ = _lazy.lazy_attributes(__name__, _LAZY, globals())
