@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -55,11 +56,11 @@ class SandboxLimits:
     timeout_s: float = 10.0
     memory_mb: int = 256
 
-    def __post_init__(self) -> None:
-        if self.timeout_s <= 0:
-            raise ConfigError(f"sandbox timeout must be > 0 seconds, got {self.timeout_s}")
+    def __post_init__(self) -> None:  # every executor checks its limits here (tests/sandbox/executor_contract.py)
+        if not (math.isfinite(self.timeout_s) and self.timeout_s > 0):
+            raise ConfigError(f"timeout_s must be a positive number of seconds, got {self.timeout_s!r}")
         if self.memory_mb < 32:
-            raise ConfigError(f"sandbox memory must be at least 32 MiB, got {self.memory_mb}")
+            raise ConfigError(f"memory_mb must be at least 32 (the interpreter needs it), got {self.memory_mb!r}")
 
 
 SANDBOX_LIMITS = SandboxLimits()

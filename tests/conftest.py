@@ -1,4 +1,4 @@
-"""Shared fixtures: the hash embedder, small generated documents and PDFs."""
+"""Shared fixtures: the hash embedder, the real sandbox executor, small generated documents and PDFs."""
 
 from __future__ import annotations
 
@@ -6,10 +6,14 @@ import io
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.fakes import HashEmbedder
+
+if TYPE_CHECKING:
+    from ragagent.sandbox import BubblewrapExecutor
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -21,6 +25,23 @@ pytest_plugins = ["tests.ci_no_skip", "pytester"]
 @pytest.fixture
 def embedder() -> HashEmbedder:
     return HashEmbedder()
+
+
+@pytest.fixture(scope="session")
+def executor() -> BubblewrapExecutor:
+    """The real sandbox (the one executor fixture; unit tests use tests.fakes.FakeExecutor instead).
+
+    Where isolation is missing the test is skipped with the reason, which under ``CI=true`` is a failure
+    (tests/ci_no_skip.py); tests/sandbox/test_availability.py makes sure that is never silent.
+    """
+    from ragagent.errors import SandboxUnavailableError
+    from ragagent.sandbox import BubblewrapExecutor, check_available
+
+    try:
+        check_available()
+    except SandboxUnavailableError as exc:
+        pytest.skip(f"sandbox isolation unavailable: {exc}")
+    return BubblewrapExecutor()
 
 
 def make_pdf(pages: list[str], *, labels: list[str] | None = None, user_password: str | None = None) -> bytes:

@@ -1,15 +1,17 @@
-"""Test doubles that behave like the real boundaries: a scripted LLM and a hash embedder."""
+"""Test doubles that behave like the real boundaries: a scripted LLM, a hash embedder, a scripted executor."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ragagent.llm.base import Completion, GenerationSettings, Prompt, PromptStyle, prompt_text
+from ragagent.options import SANDBOX_LIMITS, SandboxLimits
+from ragagent.sandbox.base import ExecResult
 from ragagent.types import Usage
 
 
@@ -79,3 +81,30 @@ class HashEmbedder:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return out / norms
+
+
+class UnscriptedProgramError(AssertionError):
+    """The fake executor was asked to run a program its script has no result for."""
+
+
+@dataclass
+class FakeExecutor:
+    """An :class:`~ragagent.sandbox.Executor` that runs nothing: it returns scripted results and records each call.
+
+    ``results`` is one :class:`ExecResult` for every program, or a mapping from program text to its result
+    (another program fails the test). Limits are checked as the real sandbox checks them. It is held to the
+    executor contract (tests/sandbox/executor_contract.py) that the real ``BubblewrapExecutor`` passes.
+    """
+
+    results: ExecResult | Mapping[str, ExecResult] = field(default_factory=ExecResult)
+    calls: list[tuple[str, float, int]] = field(default_factory=list)  # (code, timeout_s, memory_mb)
+
+    def run(self, code: str, *, timeout_s: float = SANDBOX_LIMITS.timeout_s,
+            memory_mb: int = SANDBOX_LIMITS.memory_mb) -> ExecResult:
+        SandboxLimits(timeout_s, memory_mb)
+        self.calls.append((code, timeout_s, memory_mb))
+        if isinstance(self.results, ExecResult):
+            return self.results
+        if code not in self.results:
+            raise UnscriptedProgramError(f"no scripted result for the program {code!r}")
+        return self.results[code]

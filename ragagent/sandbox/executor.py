@@ -23,8 +23,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ragagent.errors import ConfigError
-from ragagent.options import SANDBOX_LIMITS
+from ragagent.options import SANDBOX_LIMITS, SandboxLimits
 from ragagent.sandbox._bwrap import bwrap_argv, resolve_bwrap
 from ragagent.sandbox._cgroup import RunCgroup, delegated_parent
 from ragagent.sandbox._document import MAX_DEPTH, parse_document
@@ -73,7 +72,7 @@ class BubblewrapExecutor:
     def run(self, code: str, *, timeout_s: float = SANDBOX_LIMITS.timeout_s,
             memory_mb: int = SANDBOX_LIMITS.memory_mb) -> ExecResult:
         """Run ``code`` (defining ``solution()`` or setting ``result``) and describe what happened."""
-        _validate(timeout_s, memory_mb)
+        SandboxLimits(timeout_s, memory_mb)  # ConfigError for limits no run could keep
         bwrap = resolve_bwrap(self.bwrap)
         if bwrap is None:
             raise unavailable(f"bubblewrap not found ({self.bwrap or 'bwrap'} is not installed or not on PATH)")
@@ -192,13 +191,6 @@ def run(
 def runner_source() -> str:
     """Source of the in-sandbox runner, passed with ``python -c`` (no file of ours is bound inside)."""
     return Path(__file__).with_name("_runner.py").read_text(encoding="utf-8")
-
-
-def _validate(timeout_s: float, memory_mb: int) -> None:
-    if not (math.isfinite(timeout_s) and timeout_s > 0):
-        raise ConfigError(f"timeout_s must be a positive number of seconds, got {timeout_s!r}")
-    if memory_mb < 32:
-        raise ConfigError(f"memory_mb must be at least 32 (the interpreter needs it), got {memory_mb!r}")
 
 
 def _last_line(text: str) -> str:

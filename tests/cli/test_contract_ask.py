@@ -20,24 +20,12 @@ from ragagent.config import Settings
 from ragagent.index import Index
 from ragagent.ingest import ingest_paths
 from ragagent.sandbox.base import ExecResult
-from tests.fakes import HashEmbedder, ScriptedLLM
+from tests.fakes import FakeExecutor, HashEmbedder, ScriptedLLM
 
 runner = CliRunner()
 LONG_LINE = "    total = " + " + ".join(f"quantity_number_{i}" for i in range(12))  # > 200 characters
 PROGRAM = "def solution():\n" + "".join(f"    quantity_number_{i} = {i}\n" for i in range(12)) + LONG_LINE + \
     "\n    return total\n"
-
-
-class FixedExecutor:
-    """Returns one result for every program (no sandbox needed to test the CLI)."""
-
-    def __init__(self, result: ExecResult) -> None:
-        self.result = result
-        self.programs: list[str] = []
-
-    def run(self, code: str, *, timeout_s: float = 5.0, memory_mb: int = 256) -> ExecResult:
-        self.programs.append(code)
-        return self.result
 
 
 @pytest.fixture
@@ -55,7 +43,7 @@ def _agent(monkeypatch: pytest.MonkeyPatch, index_dir: Path, script: list[str],
 
     def build(settings: Settings) -> Any:
         built.append(settings)
-        executor = FixedExecutor(result or ExecResult())
+        executor = FakeExecutor(result or ExecResult())
         return Agent(Index.open(index_dir, embedder=HashEmbedder()), ScriptedLLM(list(script)), settings=settings,
                      executor=executor)
 

@@ -102,10 +102,9 @@ def test_eval_rag_scores_answers(scripted_agent: list[ScriptedLLM], tmp_path: Pa
     assert scores["citation_precision"] == pytest.approx(1.0) and scores["not_in_documents_rate"] == pytest.approx(0.5)
 
 
+@pytest.mark.integration
+@pytest.mark.usefixtures("executor")  # the command builds its own sandbox: fail (CI) or skip where it cannot
 def test_eval_pal_reports_accuracy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ragagent.sandbox import check_available
-
-    check_available()
     problems = tmp_path / "gsm.jsonl"
     problems.write_text("\n".join(json.dumps(p) for p in [
         {"question": "Sam has 3 boxes of 4 pens. How many pens?", "answer": "3*4=12\n#### 12"},

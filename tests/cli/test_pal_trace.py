@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,23 +13,18 @@ from ragagent.cli import app
 from ragagent.config import Settings
 from ragagent.index import Index
 from ragagent.ingest import ingest_paths
+from ragagent.pal import primer
 from ragagent.sandbox import ExecResult
-from tests.fakes import HashEmbedder, ScriptedLLM
+from tests.fakes import FakeExecutor, HashEmbedder, ScriptedLLM
+from tests.sandbox.executor_contract import OUTCOMES
 
 runner = CliRunner()
 
 
-@dataclass
-class TwoResults:
-    """The first run fails, the second returns 391 (no sandbox needed to test the trace)."""
-
-    results: list[ExecResult] = field(default_factory=lambda: [
-        ExecResult(error="ZeroDivisionError: division by zero", error_type="ZeroDivisionError"),
-        ExecResult(value=391),
-    ])
-
-    def run(self, code: str, *, timeout_s: float = 5.0, memory_mb: int = 256) -> ExecResult:
-        return self.results.pop(0)
+QUESTION = "What is 17 * 23?"
+# The first program fails as the sandbox reports a division by zero, the repaired one returns 391.
+RESULTS = {primer(QUESTION) + "    return 17 * 23 / 0\n": OUTCOMES["exception"].result,
+           primer(QUESTION) + "    return 17 * 23\n": ExecResult(value=391)}
 
 
 def test_pal_trace_shows_both_attempts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -42,10 +36,10 @@ def test_pal_trace_shows_both_attempts(tmp_path: Path, monkeypatch: pytest.Monke
 
     def build(settings: Settings) -> Any:
         return Agent(Index.open(settings.index, embedder=HashEmbedder()), llm, settings=settings,
-                     executor=TwoResults())
+                     executor=FakeExecutor(RESULTS))
 
     monkeypatch.setattr("ragagent.cli.ask_cmds.build_agent", build)
-    result = runner.invoke(app, ["ask", "What is 17 * 23?", "--index", str(tmp_path / "idx"), "--trace"])
+    result = runner.invoke(app, ["ask", QUESTION, "--index", str(tmp_path / "idx"), "--trace"])
     assert result.exit_code == 0, result.output
     out = result.output
     assert out.count("Action: python") == 2

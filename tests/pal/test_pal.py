@@ -1,39 +1,15 @@
-"""PAL mode: prompt, code extraction, sandboxed execution, the repair round, GSM8K scoring."""
+"""PAL mode: prompt, code extraction, sandboxed execution and the repair round (GSM8K scoring: tests/evaluation)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 
-from ragagent.errors import ConfigError, SandboxUnavailableError
-from ragagent.evaluation.pal import evaluate_pal, extract_gsm8k_answer, numbers_match
 from ragagent.pal import PAL_STOP, answer_pal, build_prompt, extract_code, format_value, primer
-from ragagent.sandbox import BubblewrapExecutor, ExecResult, check_available
-from tests.fakes import ScriptedLLM
+from ragagent.sandbox import BubblewrapExecutor, ExecResult
+from tests.fakes import FakeExecutor, ScriptedLLM
+from tests.sandbox.executor_contract import OUTCOMES
 
 QUESTION = "A shop has 3 boxes with 4 apples each. How many apples are there?"
-
-
-@pytest.fixture(scope="module")
-def executor() -> BubblewrapExecutor:
-    try:
-        check_available()
-    except SandboxUnavailableError as e:
-        pytest.skip(str(e))
-    return BubblewrapExecutor()
-
-
-@dataclass
-class RecordingExecutor:
-    """Returns a fixed result and records what it was asked to run (for tests that need no sandbox)."""
-
-    result: ExecResult
-    calls: list[tuple[str, float, int]] = field(default_factory=list)
-
-    def run(self, code: str, *, timeout_s: float = 5.0, memory_mb: int = 256) -> ExecResult:
-        self.calls.append((code, timeout_s, memory_mb))
-        return self.result
 
 
 # --- prompt, extraction and formatting (no sandbox) ---
@@ -98,30 +74,12 @@ def test_format_value(value: object, text: str) -> None:
 
 
 def test_answer_uses_the_injected_executor_and_limits() -> None:
-    fake = RecordingExecutor(ExecResult(value=12.0, duration_s=0.01))
+    fake = FakeExecutor(ExecResult(value=12.0, duration_s=0.01))
     llm = ScriptedLLM(["    return 3 * 4\n"])
     answer = answer_pal(QUESTION, llm, executor=fake, timeout_s=3.0, memory_mb=128)
     assert answer.text == "12" and answer.value == 12.0
     assert fake.calls == [(primer(QUESTION) + "    return 3 * 4\n", 3.0, 128)]
     assert llm.calls[0].stop == PAL_STOP
-
-
-@pytest.mark.parametrize(
-    ("field_text", "number"),
-    [("9 * 2 = 18\n#### 18", "18"), ("#### 1,000", "1000"), ("x\n#### -5", "-5"), ("#### 2.5 ", "2.5")],
-)
-def test_extract_gsm8k_answer(field_text: str, number: str) -> None:
-    assert extract_gsm8k_answer(field_text) == number
-
-
-def test_extract_gsm8k_answer_rejects_other_text() -> None:
-    with pytest.raises(ConfigError):
-        extract_gsm8k_answer("the answer is 18")
-
-
-def test_numbers_match() -> None:
-    assert numbers_match(18, "18") and numbers_match(18.0000000001, "18") and numbers_match("$1,018", "1018")
-    assert not numbers_match(17.9, "18") and not numbers_match(None, "18") and not numbers_match(True, "1")
 
 
 # --- end to end through the real sandbox ---
@@ -200,27 +158,8 @@ def test_both_attempts_fail_means_no_answer(executor: BubblewrapExecutor) -> Non
     assert len(llm.calls) == 2
 
 
-@pytest.mark.integration
-def test_evaluate_pal_on_three_records(executor: BubblewrapExecutor) -> None:
-    records = [
-        {"question": "Tom has 3 bags of 5 marbles. How many marbles?", "answer": "3 * 5 = 15\n#### 15"},
-        {"question": "A pen costs $2. How much do 4 pens cost?", "answer": "#### 8"},
-        {"question": "Ann reads 1,200 pages at 20 pages a day. How many days?", "answer": "#### 60"},
-        {"question": "never reached", "answer": "#### 1"},
-    ]
-    llm = ScriptedLLM(["    return 3 * 5\n", "    return 2 * 5\n", "    return 1200 / 0\n", "    return 1200 / 20\n"])
-    result = evaluate_pal(records, llm, limit=3, executor=executor)
-    assert (result.n, result.correct) == (3, 2)
-    assert result.accuracy == pytest.approx(2 / 3)
-    assert [(i.expected, i.predicted, i.correct) for i in result.items] == [
-        ("15", "15", True),
-        ("8", "10", False),
-        ("60", "60", True),
-    ]
-
-
 def test_instruct_models_get_a_conversation_and_a_repair_turn() -> None:
-    fake = RecordingExecutor(ExecResult(value=None, error="ZeroDivisionError: division by zero", duration_s=0.01))
+    fake = FakeExecutor(OUTCOMES["exception"].result)  # what the sandbox reports for 1 / 0
     reply = "```python\ndef solution():\n    return 1 / 0\n```\nThis divides."
     llm = ScriptedLLM([reply, reply], prompt_style="chat")
     answer = answer_pal(QUESTION, llm, executor=fake)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ragagent import Agent, Settings
-from ragagent.errors import SandboxError
 from ragagent.index import Index
 from ragagent.react import run_react
 from ragagent.tools import default_tools
@@ -16,18 +15,6 @@ from tests.react.test_run_react import TWO_HOP, TWO_HOP_SCRIPT
 
 if TYPE_CHECKING:
     from ragagent.sandbox import Executor
-
-
-@pytest.fixture(scope="module")
-def executor() -> Executor:
-    from ragagent import sandbox
-
-    try:
-        sandbox.check_available()
-    except SandboxError as exc:
-        pytest.skip(f"sandbox isolation unavailable: {exc}")  # a failure under CI=true (tests/conftest.py)
-    made: Executor = sandbox.BubblewrapExecutor()
-    return made
 
 
 @pytest.mark.integration

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 
 from ragagent.errors import ToolError
@@ -11,26 +9,17 @@ from ragagent.index import Index
 from ragagent.sandbox import ExecResult
 from ragagent.tools import Toolbox, default_tools, python_tool
 from ragagent.tools.sandboxed import MAX_OUTPUT_CHARS
-
-
-@dataclass
-class FixedExecutor:
-    result: ExecResult
-    calls: list[tuple[str, float, int]] = field(default_factory=list)
-
-    def run(self, code: str, *, timeout_s: float = 5.0, memory_mb: int = 256) -> ExecResult:
-        self.calls.append((code, timeout_s, memory_mb))
-        return self.result
+from tests.fakes import FakeExecutor
 
 
 def test_stdout_and_value_are_observed_and_limits_are_passed() -> None:
-    executor = FixedExecutor(ExecResult(stdout="hello\n", value={"n": 42}))
+    executor = FakeExecutor(ExecResult(stdout="hello\n", value={"n": 42}))
     assert python_tool(executor, timeout_s=3.0, memory_mb=128).run("print('hello')") == 'hello\nresult = {"n": 42}'
     assert executor.calls == [("print('hello')", 3.0, 128)]
 
 
 def test_silent_code_gets_a_hint() -> None:
-    assert "print() the answer" in python_tool(FixedExecutor(ExecResult())).run("x = 1")
+    assert "print() the answer" in python_tool(FakeExecutor(ExecResult())).run("x = 1")
 
 
 @pytest.mark.parametrize(
@@ -43,16 +32,16 @@ def test_silent_code_gets_a_hint() -> None:
 )
 def test_failures_are_tool_errors(result: ExecResult, message: str) -> None:
     with pytest.raises(ToolError) as caught:
-        python_tool(FixedExecutor(result)).run("...")
+        python_tool(FakeExecutor(result)).run("...")
     assert str(caught.value) == message
 
 
 def test_long_output_is_capped() -> None:
-    observed = python_tool(FixedExecutor(ExecResult(stdout="x" * 5000))).run("print('x' * 5000)")
+    observed = python_tool(FakeExecutor(ExecResult(stdout="x" * 5000))).run("print('x' * 5000)")
     assert observed.startswith("x" * MAX_OUTPUT_CHARS) and observed.endswith("(3000 more characters)")
 
 
 def test_default_tools_include_python_with_an_executor(index: Index) -> None:
-    tools = default_tools(index, FixedExecutor(ExecResult(value=1)))
+    tools = default_tools(index, FakeExecutor(ExecResult(value=1)))
     assert [t.name for t in tools] == ["search", "lookup", "calculator", "python", "finish"]
     assert Toolbox(tools).call("python", "result = 1").observation == "result = 1"
