@@ -24,6 +24,7 @@ from ragagent.options import (
     MIN_TERM_COVERAGE,
     MODE_MAX_TOKENS,
     SANDBOX_LIMITS,
+    TOP_K,
     GenerationSettings,
     QueryBackend,
     RagOptions,
@@ -44,7 +45,7 @@ class Settings(BaseSettings):
     timeout_s: float = Field(60.0, gt=0)
     max_retries: int = Field(2, ge=0)
     n_ctx: int | None = Field(None, ge=256)
-    k: int = Field(5, ge=1, le=100)
+    k: int = Field(TOP_K, ge=1, le=100)
     search_mode: SearchMode = "hybrid"
     query_encoder: QueryBackend = "auto"  # auto: ONNX Runtime, else sentence-transformers
     min_dense_similarity: float = MIN_DENSE_SIMILARITY

@@ -69,6 +69,9 @@ SANDBOX_LIMITS = SandboxLimits()
 CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 150
 
+# Passages retrieved per question (RAG's context, `search` hits).
+TOP_K = 5
+
 # The RAG relevance floor: below both, the model is not asked at all.
 MIN_DENSE_SIMILARITY = 0.25
 MIN_TERM_COVERAGE = 0.5
@@ -82,7 +85,7 @@ class RagOptions:
     contains at least ``min_term_coverage`` of the query's content terms (after stopwords/stemming).
     """
 
-    k: int = 5
+    k: int = TOP_K
     search_mode: SearchMode = "hybrid"
     min_dense_similarity: float = MIN_DENSE_SIMILARITY
     min_term_coverage: float = MIN_TERM_COVERAGE

@@ -17,6 +17,7 @@ from ragagent.errors import ConfigError
 from ragagent.types import Chunk, Hit, SearchMode
 
 Fusion = Literal["rrf", "convex", "milvus-rrf", "milvus-weighted"]  # milvus-*: Milvus' own rankers
+DEFAULT_FUSION: Fusion = "convex"
 RRF_K = 60  # the constant of Cormack et al. (2009)
 SEARCH_MODES: tuple[SearchMode, ...] = ("hybrid", "dense", "sparse")
 
@@ -32,7 +33,7 @@ class SearchOptions:
     also takes ``milvus-rrf`` and ``milvus-weighted`` (fused by Milvus' own rankers, server-side).
     """
 
-    fusion: Fusion = "convex"
+    fusion: Fusion = DEFAULT_FUSION
     rrf_k: int = RRF_K
     dense_weight: float = 1.0
     sparse_weight: float = 1.0

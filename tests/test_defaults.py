@@ -14,7 +14,19 @@ from ragagent.cli import app
 from ragagent.config import load_settings
 from ragagent.index import Index
 from ragagent.ingest import ingest_paths
-from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE, SANDBOX_LIMITS, generation_for
+from ragagent.options import (
+    CHUNK_OVERLAP,
+    CHUNK_SIZE,
+    DEFAULT_GENERATION,
+    MIN_DENSE_SIMILARITY,
+    MIN_TERM_COVERAGE,
+    MODE_MAX_TOKENS,
+    SANDBOX_LIMITS,
+    TOP_K,
+    RagOptions,
+    generation_for,
+)
+from ragagent.retriever import DEFAULT_FUSION, SearchOptions
 from ragagent.types import Answer
 from tests.fakes import HashEmbedder, ScriptedLLM
 
@@ -41,6 +53,43 @@ def test_modes_and_tools_share_the_sandbox_and_pal_defaults() -> None:
         params = inspect.signature(func).parameters
         assert params["timeout_s"].default == SANDBOX_LIMITS.timeout_s, func
         assert params["memory_mb"].default == SANDBOX_LIMITS.memory_mb, func
+
+
+def readme_defaults() -> dict[str, str]:
+    """The README's defaults table: what → default."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = text.split("## Defaults", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1:3] for line in table.splitlines() if line.startswith("| ") and "---" not in line]
+    return {what.strip(): default.strip() for what, default in rows[1:]}
+
+
+def test_the_readme_defaults_table_states_the_defaults() -> None:
+    table = readme_defaults()
+    tokens = ", ".join(f"{mode} {n}" for mode, n in MODE_MAX_TOKENS.items())
+    assert table["new tokens per answer"].startswith(tokens)
+    g = DEFAULT_GENERATION
+    assert table["sampling"].startswith(f"temperature {g.temperature:g}, repeat penalty {g.repeat_penalty}, "
+                                        f"seed {g.seed}")
+    assert table["sandbox per run"].startswith(f"{SANDBOX_LIMITS.timeout_s:g} s wall clock, "
+                                               f"{SANDBOX_LIMITS.memory_mb} MiB")
+    assert table["chunking"].startswith(f"{CHUNK_SIZE} characters, {CHUNK_OVERLAP} overlap")
+    assert table["RAG relevance floor"].startswith(f"dense cosine {MIN_DENSE_SIMILARITY} or "
+                                                   f"{MIN_TERM_COVERAGE:.0%} of the query's terms")
+    options, rag = SearchOptions(), RagOptions()
+    assert table["retrieval"].startswith(f"k {TOP_K} (`TOP_K`), {rag.search_mode}, {options.fusion} fusion over the "
+                                         f"top {options.fetch_k} of each retriever")
+    assert (Settings().k, rag.k, options.fusion) == (TOP_K, TOP_K, DEFAULT_FUSION)
+
+
+def test_the_cli_search_defaults_are_the_options() -> None:
+    import inspect
+
+    from ragagent.cli.eval_cmds import retrieval
+    from ragagent.cli.index_cmds import search
+
+    params = inspect.signature(search).parameters
+    assert (params["k"].default, params["fusion"].default) == (TOP_K, DEFAULT_FUSION)
+    assert inspect.signature(retrieval).parameters["fusion"].default == DEFAULT_FUSION
 
 
 def test_chunking_defaults_have_one_home() -> None:

@@ -14,7 +14,7 @@ from ragagent.cli.app import DEFAULT_INDEX, IndexOption, console, err_console, o
 from ragagent.cli.ask_cmds import ConfigOption, LlmOption, VerifyWithOption, build_agent, settings_from
 from ragagent.cli.render import print_table
 from ragagent.errors import ConfigError
-from ragagent.retriever import SEARCH_MODES, Fusion
+from ragagent.retriever import DEFAULT_FUSION, SEARCH_MODES, Fusion
 
 eval_app = typer.Typer(help="Evaluate retrieval (BEIR), RAG answers, PAL on GSM8K, or citation checking.",
                        no_args_is_help=True)
@@ -53,7 +53,7 @@ def retrieval(
     index: IndexOption = DEFAULT_INDEX,
     modes: Annotated[str, typer.Option(help="Comma-separated: dense,sparse,hybrid.")] = "dense,sparse,hybrid",
     fusion: Annotated[Fusion, typer.Option(help="Hybrid fusion: convex, rrf, or (Milvus index) milvus-rrf or "
-                                                "milvus-weighted.")] = "convex",
+                                                "milvus-weighted.")] = DEFAULT_FUSION,
     limit: Annotated[int | None, typer.Option(min=1, help="Evaluate only the first N judged queries.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:

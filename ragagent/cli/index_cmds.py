@@ -10,8 +10,8 @@ import typer
 
 from ragagent.cli.app import DEFAULT_INDEX, EXIT_PARTIAL, IndexOption, app, console, err_console, usage_error
 from ragagent.cli.render import RichProgress, diagnostic_lines, hit_to_json, hits_table, info_lines, report_lines
-from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE, Bm25Engine, DenseKind
-from ragagent.retriever import Fusion
+from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE, TOP_K, Bm25Engine, DenseKind
+from ragagent.retriever import DEFAULT_FUSION, Fusion
 from ragagent.types import SearchMode
 
 PathsArgument = Annotated[
@@ -80,10 +80,10 @@ def ingest(
 def search(
     query: Annotated[str, typer.Argument(help="What to look for.")],
     index: IndexOption = DEFAULT_INDEX,
-    k: Annotated[int, typer.Option("--k", "-k", min=1, help="Number of hits.")] = 5,
+    k: Annotated[int, typer.Option("--k", "-k", min=1, help="Number of hits.")] = TOP_K,
     mode: Annotated[SearchMode, typer.Option(help="hybrid, dense or sparse.")] = "hybrid",
     fusion: Annotated[Fusion, typer.Option(help="Hybrid fusion: convex (default) or rrf; on a Milvus index also "
-                                                "milvus-rrf or milvus-weighted (Milvus' own rankers).")] = "convex",
+                                                "milvus-rrf or milvus-weighted (Milvus' own rankers).")] = DEFAULT_FUSION,
     as_json: Annotated[bool, typer.Option("--json", help="Print hits as JSON.")] = False,
 ) -> None:
     """Search the index and print ranked hits with source:page, score and snippet."""
