@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import pkgutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from types import ModuleType
@@ -59,3 +62,16 @@ def test_what_agent_callers_need_is_exported() -> None:
     assert needed <= set(ragagent.__all__)
     assert ragagent.Agent is Agent and isinstance(ragagent.Index, type)
     assert ragagent.tool.__module__ == "ragagent.tools.decorator"
+
+
+def test_the_exported_protocols_load_no_heavy_library() -> None:
+    """``import ragagent`` and the protocols a caller implements load no LangChain, numpy, torch or FAISS."""
+    code = ("import json, sys, ragagent\n"
+            "before = sorted(sys.modules)\n"
+            "ragagent.LLM, ragagent.Executor, ragagent.Retriever, ragagent.Tool, ragagent.tool, ragagent.AnswerStream\n"
+            "print(json.dumps([before, sorted(sys.modules)]))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    before, after = (set(names) for names in json.loads(result.stdout))
+    heavy = {"langchain_core", "numpy", "torch", "faiss", "transformers", "llama_cpp"}
+    assert not heavy & before and not heavy & after
+    assert "pydantic" not in before  # plain import ragagent: not even pydantic (tools need it for arguments)

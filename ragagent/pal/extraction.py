@@ -1,7 +1,7 @@
 """From a model's completion to a program, and from the program's value to the answer text.
 
->>> extract_code("```python\ndef solution():\n    return 12\n```\nThe answer is 12.", "q")
-'def solution():\n    return 12\n'
+>>> extract_code("```python\\ndef solution():\\n    return 12\\n```\\nThe answer is 12.", "q")
+'def solution():\\n    return 12\\n'
 >>> format_value(12.0), format_value(0.1 + 0.2)
 ('12', '0.3')
 """
