@@ -82,8 +82,9 @@ def search(
     index: IndexOption = DEFAULT_INDEX,
     k: Annotated[int, typer.Option("--k", "-k", min=1, help="Number of hits.")] = TOP_K,
     mode: Annotated[SearchMode, typer.Option(help="hybrid, dense or sparse.")] = "hybrid",
-    fusion: Annotated[Fusion, typer.Option(help="Hybrid fusion: convex (default) or rrf; on a Milvus index also "
-                                                "milvus-rrf or milvus-weighted (Milvus' own rankers).")] = DEFAULT_FUSION,
+    fusion: Annotated[Fusion, typer.Option(help="Hybrid fusion: convex (default) or rrf; on a Milvus index "
+                                                "also milvus-rrf or milvus-weighted (Milvus' own rankers).")
+                      ] = DEFAULT_FUSION,
     as_json: Annotated[bool, typer.Option("--json", help="Print hits as JSON.")] = False,
 ) -> None:
     """Search the index and print ranked hits with source:page, score and snippet."""

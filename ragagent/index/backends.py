@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-from ragagent.embeddings import Embedder, QueryBackend
+from ragagent.embeddings import Embedder
 from ragagent.index.backend import IndexWriter
+from ragagent.options import QueryBackend
 from ragagent.retriever import DocumentRetriever
 
 MILVUS_PREFIX = "milvus:"

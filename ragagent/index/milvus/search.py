@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ragagent.embeddings import QUERY_ENCODER_ENV, Embedder, QueryBackend, query_embedder
+from ragagent.embeddings import QUERY_ENCODER_ENV, Embedder, query_embedder
 from ragagent.errors import IndexNotFoundError
 from ragagent.index.backend import check_embedding
 from ragagent.index.fusion import Fused, fuse
@@ -19,6 +19,7 @@ from ragagent.index.milvus.client import MilvusTarget, connect, quoted, release,
 from ragagent.index.milvus.rows import all_rows, chunk_of, collect_garbage
 from ragagent.index.milvus.schema import CHUNK_FIELDS, SOURCE_FIELDS, read_meta, settings_of, visible
 from ragagent.index.tokenize import Tokenizer
+from ragagent.options import QueryBackend
 from ragagent.retriever import SearchOptions, check_query
 from ragagent.types import Chunk, Hit, RetrieverScore, SearchMode
 
