@@ -12,7 +12,6 @@ import tempfile
 from pathlib import Path
 
 import ragagent
-from ragagent.tools import tool
 
 CORPUS = Path(__file__).parent / "corpus"
 

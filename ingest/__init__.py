@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ragagent._lazy import lazy_attributes
+from ragagent import _lazy
 from ragagent.ingest.chunking import Chunker, ChunkingOptions
 from ragagent.ingest.discovery import FoundFile, discover
 from ragagent.ingest.documents import IngestFailure, LoadedFile, PageText
@@ -50,4 +50,4 @@ __all__ = [
     "read_source",
 ]
 
-__getattr__ = lazy_attributes(__name__, _LAZY, globals())
+__getattr__ = _lazy.lazy_attributes(__name__, _LAZY, globals())
