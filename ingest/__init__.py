@@ -18,6 +18,7 @@ from ragagent.ingest.chunking import Chunker, ChunkingOptions
 from ragagent.ingest.discovery import FoundFile, discover
 from ragagent.ingest.documents import IngestFailure, LoadedFile, PageText
 from ragagent.ingest.loaders import LOADERS, JsonlFields, load_file, parse_source, read_source
+from ragagent.ingest.ray_cluster import RayOptions
 
 if TYPE_CHECKING:
     from ragagent.index.backend import Progress
@@ -43,6 +44,7 @@ __all__ = [
     "LoadedFile",
     "PageText",
     "Progress",
+    "RayOptions",
     "discover",
     "ingest_paths",
     "load_file",

@@ -11,6 +11,7 @@ from ragagent.index.backend import IndexSettings
 from ragagent.index.sparse import check_engine
 from ragagent.ingest.chunking import ChunkingOptions
 from ragagent.ingest.loaders import JsonlFields
+from ragagent.ingest.ray_cluster import RayOptions
 from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE, Bm25Engine, DenseKind
 
 _DEFAULTS: dict[str, Any] = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP,
@@ -36,6 +37,7 @@ class IngestOptions:
     rebuild: bool = False  # build a fresh generation (from the paths, or the recorded sources)
     jsonl: JsonlFields = field(default_factory=JsonlFields)
     embed_batch_size: int = EMBED_BATCH_SIZE
+    ray: RayOptions | None = None  # load, chunk and embed on a Ray cluster (see ragagent.ingest.distributed)
 
     def resolved(self, recorded: IndexSettings | None, *, may_change: bool = False,
                  dense_kinds: tuple[str, ...] = ("flat", "hnsw")) -> IngestOptions:

@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from ragagent.embeddings import Embedder, SentenceTransformerEmbedder
 from ragagent.errors import IngestAbortedError
 from ragagent.index import open_writer
 from ragagent.index.backend import Change, Embedding, FileRecord, IndexState, IndexWriter, Progress, check_embedding
 from ragagent.ingest.discovery import FoundFile, discover
+from ragagent.ingest.distributed import EmbedSpec, NodeWork, RayStage
 from ragagent.ingest.documents import IngestFailure
 from ragagent.ingest.naming import SourceNaming, naming_for, recorded_sources
 from ragagent.ingest.options import IngestOptions
-from ragagent.ingest.stages import NoProgress, Plan, chunk_all, embed, load_all, require_something
+from ragagent.ingest.stages import NoProgress, Plan, chunk_all, embed, load_all, load_on_ray, require_something
+from ragagent.types import Chunk
 
 __all__ = ["IngestReport", "ingest_paths"]
 
@@ -47,6 +52,7 @@ class IngestReport:
     timings: dict[str, float] = field(default_factory=dict)
     root: str = ""  # the absolute directory the file names are relative to
     rebuilt: bool = False
+    nodes: tuple[NodeWork, ...] = ()  # with Ray: what each node loaded and embedded, busiest first
 
     @property
     def partial(self) -> bool:
@@ -83,28 +89,36 @@ def ingest_paths(
     """
     started = time.perf_counter()
     sink = progress or NoProgress()
-    with open_writer(index_dir, rebuild=options.rebuild) as writer:
+    with open_writer(index_dir, rebuild=options.rebuild) as writer, _ray_stage(options, sink) as stage:
         state = writer.state
         if embedder is not None and state.embedding is not None and not options.rebuild:
             check_embedding(embedder.model_name, embedder.dimension, state.embedding, str(index_dir))
         opts = options.resolved(state.settings, may_change=options.rebuild, dense_kinds=state.dense_kinds)
-        work = _plan_rebuild(paths, state, opts, sink) if opts.rebuild else _plan(paths, state, opts, sink)
-        return _apply(writer, str(index_dir), opts, work, embedder, sink, started)
+        work = (_plan_rebuild(paths, state, opts, sink, stage) if opts.rebuild
+                else _plan(paths, state, opts, sink, stage))
+        return _apply(writer, str(index_dir), opts, work, embedder, sink, started, stage)
 
 
-def _plan(paths: Sequence[str | Path], state: IndexState, opts: IngestOptions, sink: Progress) -> _Work:
+def _ray_stage(options: IngestOptions, sink: Progress) -> AbstractContextManager[RayStage | None]:
+    """Ray (connected on first use, only if some file needs work), or None for the local stages."""
+    return RayStage(options.ray, sink) if options.ray is not None else nullcontext()
+
+
+def _plan(paths: Sequence[str | Path], state: IndexState, opts: IngestOptions, sink: Progress,
+          stage: RayStage | None) -> _Work:
     found, failures = discover(paths, include=opts.include, exclude=opts.exclude)
     naming, renames = naming_for(state, found)
     found = naming.assign(found)
     known = {renames.get(s, s): r.sha256 for s, r in state.files.items()}
-    plan = _loaded(paths, found, failures, known, opts, sink)
+    plan = _loaded(paths, found, failures, known, opts, sink, stage)
     if renames:
         plan.warnings.insert(0, f"index root is now {naming.root}: the names of {len(renames)} stored "
                                 "file(s) were rewritten relative to it")
     return _Work(found, plan, naming, renames)
 
 
-def _plan_rebuild(paths: Sequence[str | Path], state: IndexState, opts: IngestOptions, sink: Progress) -> _Work:
+def _plan_rebuild(paths: Sequence[str | Path], state: IndexState, opts: IngestOptions, sink: Progress,
+                  stage: RayStage | None) -> _Work:
     """A fresh index from ``paths`` or the recorded sources; the old one stays until the commit."""
     if paths:
         found, failures = discover(paths, include=opts.include, exclude=opts.exclude)
@@ -112,13 +126,13 @@ def _plan_rebuild(paths: Sequence[str | Path], state: IndexState, opts: IngestOp
     else:
         naming, found, failures = recorded_sources(state)
     found = naming.assign(found)
-    plan = _loaded(paths or [str(naming.root)], found, failures, {}, opts, sink)
+    plan = _loaded(paths or [str(naming.root)], found, failures, {}, opts, sink, stage)
     return _Work(found, plan, naming, {})
 
 
 def _loaded(paths: Sequence[str | Path], found: Sequence[FoundFile], failures: list[IngestFailure],
-            known: dict[str, str], opts: IngestOptions, sink: Progress) -> Plan:
-    plan = load_all(found, known, opts, sink)
+            known: dict[str, str], opts: IngestOptions, sink: Progress, stage: RayStage | None) -> Plan:
+    plan = load_all(found, known, opts, sink) if stage is None else load_on_ray(stage, found, known, opts)
     plan.failures[:0] = failures
     require_something(paths, found, plan, opts)
     if opts.strict and plan.failures:
@@ -127,29 +141,27 @@ def _loaded(paths: Sequence[str | Path], found: Sequence[FoundFile], failures: l
 
 
 def _apply(writer: IndexWriter, location: str, opts: IngestOptions, work: _Work, embedder: Embedder | None,
-           sink: Progress, started: float) -> IngestReport:
+           sink: Progress, started: float, stage: RayStage | None) -> IngestReport:
     state, plan = writer.state, work.plan
     known = set() if opts.rebuild else {work.renames.get(s, s) for s in state.files}
     found_names = {f.source for f in work.found}
     failed = {f.source for f in plan.failures}
     removed = sorted(s for s in known if opts.prune and s not in found_names and s not in failed)
-    new_chunks = chunk_all(plan.loaded, opts, sink, plan.warnings)
+    new_chunks = plan.chunks if plan.chunks is not None else chunk_all(plan.loaded, opts, sink, plan.warnings)
     changed = [s for s in new_chunks if s in known]
     added = [s for s in new_chunks if s not in known]
     timings: dict[str, float] = {}
     committed = bool(new_chunks or removed or work.renames or opts.rebuild or state.root is None)
     chunks_removed, total = 0, sum(r.n_chunks for r in state.files.values())
     if committed:
-        model = embedder or SentenceTransformerEmbedder(str(opts.embedding_model), batch_size=opts.embed_batch_size)
-        if state.embedding is not None and not opts.rebuild:
-            check_embedding(model.model_name, model.dimension, state.embedding, location)
         fresh = [c for cs in new_chunks.values() for c in cs]  # sources differ from kept ones: no id clash
         t = time.perf_counter()
-        vectors = embed(model, fresh, opts.embed_batch_size, sink)
+        vectors, model = _embed(fresh, opts, embedder, sink, stage, None if opts.rebuild else state.embedding,
+                                location)
         timings["embed_s"] = time.perf_counter() - t
         file_of = {c.id: src for src, cs in new_chunks.items() for c in cs}
         change = Change(
-            settings=opts.index_settings(), embedding=Embedding(model.model_name, model.dimension),
+            settings=opts.index_settings(), embedding=model,
             root=str(work.naming.root),
             files=[FileRecord(f.source, f.sha256, f.size, len(new_chunks[f.source])) for f in plan.loaded],
             chunks=[(file_of[c.id], c) for c in fresh], vectors=vectors,
@@ -165,4 +177,20 @@ def _apply(writer: IndexWriter, location: str, opts: IngestOptions, work: _Work,
         chunks_added=sum(len(v) for v in new_chunks.values()), chunks_removed=chunks_removed, chunks_total=total,
         failures=tuple(plan.failures), warnings=tuple(plan.warnings), committed=committed,
         duration_s=time.perf_counter() - started, timings=timings, root=str(work.naming.root), rebuilt=opts.rebuild,
+        nodes=stage.nodes() if stage is not None else (),
     )
+
+
+def _embed(fresh: Sequence[Chunk], opts: IngestOptions, embedder: Embedder | None, sink: Progress,
+           stage: RayStage | None, recorded: Embedding | None, location: str) -> tuple[np.ndarray, Embedding]:
+    """The vectors of ``fresh`` and their model, checked against the index's: on the Ray actors, or here."""
+    if stage is not None and fresh:  # the model is loaded on the actors only
+        done = stage.embed(fresh, EmbedSpec(str(opts.embedding_model), opts.embed_batch_size, embedder=embedder))
+        if done is not None:
+            if recorded is not None:
+                check_embedding(done.model_name, done.dimension, recorded, location)
+            return done.vectors, Embedding(done.model_name, done.dimension)
+    model = embedder or SentenceTransformerEmbedder(str(opts.embedding_model), batch_size=opts.embed_batch_size)
+    if recorded is not None:
+        check_embedding(model.model_name, model.dimension, recorded, location)
+    return embed(model, fresh, opts.embed_batch_size, sink), Embedding(model.model_name, model.dimension)

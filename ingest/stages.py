@@ -18,6 +18,7 @@ from ragagent.errors import IngestError, NothingToIngestError
 from ragagent.index.backend import Progress
 from ragagent.ingest.chunking import Chunker
 from ragagent.ingest.discovery import MISSING, FoundFile
+from ragagent.ingest.distributed import LoadSpec, RayStage, needs_work
 from ragagent.ingest.documents import IngestFailure, LoadedFile
 from ragagent.ingest.loaders import LOADERS, parse_source, read_source
 from ragagent.ingest.options import IngestOptions
@@ -35,6 +36,7 @@ class Plan:
     unchanged: set[str] = field(default_factory=set)
     failures: list[IngestFailure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    chunks: dict[str, list[Chunk]] | None = None  # already chunked (by Ray), else chunk_all does it
 
 
 def load_all(found: Sequence[FoundFile], known: Mapping[str, str], opts: IngestOptions,
@@ -55,6 +57,16 @@ def load_all(found: Sequence[FoundFile], known: Mapping[str, str], opts: IngestO
             plan.failures.append(IngestFailure(f.source, exc.reason))
         progress.update("load", i, len(found))
     return plan
+
+
+def load_on_ray(stage: RayStage, found: Sequence[FoundFile], known: Mapping[str, str], opts: IngestOptions) -> Plan:
+    """load_all + chunk_all on Ray: the driver checks the hashes, Ray tasks load and chunk what changed."""
+    max_bytes = int(opts.max_file_mb * 2**20)
+    todo, unchanged, failures = needs_work(found, known, max_bytes=max_bytes)
+    done = stage.load_and_chunk(todo, LoadSpec(opts.chunking(), opts.jsonl, max_bytes))
+    order = {f.source: i for i, f in enumerate(found)}
+    failed = sorted(failures + done.failures, key=lambda f: order.get(f.source, -1))
+    return Plan(done.loaded, unchanged, failed, done.warnings, done.chunks)
 
 
 def chunk_all(loaded: Sequence[LoadedFile], opts: IngestOptions, progress: Progress,

@@ -44,6 +44,15 @@ def ingest(
     rebuild: Annotated[bool, typer.Option(help="Build the index afresh (from PATHS, or else from the sources it "
                                                "records); recovers a damaged index, which stays until the new "
                                                "one commits.")] = False,
+    ray: Annotated[str | None, typer.Option(
+        "--ray", metavar="auto|local|ADDRESS",
+        help="Load, chunk and embed on Ray (pip install 'ragagent[ray]'): local starts Ray here, auto joins "
+             "the running cluster (else starts one), HOST:PORT or ray://HOST:PORT joins that one.")] = None,
+    ray_gpus_per_actor: Annotated[float, typer.Option(
+        min=0, help="GPUs per Ray embedding actor (0: CPU actors, one per CPU).")] = 0.0,
+    ray_actors: Annotated[int | None, typer.Option(
+        min=1, help="Ray embedding actors [default: one per CPU, or per --ray-gpus-per-actor share of the GPUs].")
+    ] = None,
 ) -> None:
     """Load, chunk, embed and index documents (incremental; atomic commit).
 
@@ -55,13 +64,18 @@ def ingest(
                           "sources it records)", "PATHS")
     if chunk_size is not None and chunk_overlap is not None and chunk_overlap >= chunk_size:
         raise usage_error(f"{chunk_overlap} is not smaller than --chunk-size {chunk_size}", "'--chunk-overlap'")
-    from ragagent.ingest import IngestOptions, ingest_paths
+    from ragagent.ingest import IngestOptions, RayOptions, ingest_paths
+
+    if ray is None and (ray_gpus_per_actor or ray_actors):
+        raise usage_error("only applies with --ray", "'--ray-gpus-per-actor'" if ray_gpus_per_actor else
+                          "'--ray-actors'")
 
     options = IngestOptions(
         chunk_size=chunk_size, chunk_overlap=chunk_overlap, embedding_model=embedding_model,
         bm25_engine=bm25_engine, dense_kind=dense,
         include=tuple(include or ()), exclude=tuple(exclude or ()), max_file_mb=max_file_mb,
         prune=prune, strict=strict, rebuild=rebuild,
+        ray=RayOptions(ray, gpus_per_actor=ray_gpus_per_actor, actors=ray_actors) if ray is not None else None,
     )
     if err_console.is_terminal:
         with RichProgress.create(err_console) as bars:

@@ -71,6 +71,17 @@ def report_lines(report: IngestReport) -> list[str]:
         f"({rate:.1f} chunks/s, {report.duration_s:.1f} s)",
         f"index: {escape(report.index_dir)} ({done}sources relative to {escape(report.root)})"
         + ("" if report.committed else " (unchanged, nothing to commit)"),
+        *node_lines(report),
+    ]
+
+
+def node_lines(report: IngestReport) -> list[str]:
+    """With Ray: one line per node, what it loaded and embedded."""
+    if not report.nodes:
+        return []
+    return [f"ray: {len(report.nodes)} node(s)"] + [
+        f"  node {n.node_id[:12]} ({escape(n.address)}): {n.files} files loaded, {n.chunks} chunks embedded"
+        for n in report.nodes
     ]
 
 
