@@ -37,9 +37,7 @@ MODES = ["local", "ray local", "ray 1 node", "ray 2 nodes"]
 
 
 def child(corpus: Path, address: str | None) -> None:
-    from ragagent.ingest import RayOptions
-
-    from ragagent.index import IngestOptions, ingest_paths
+    from ragagent.ingest import IngestOptions, RayOptions, ingest_paths
 
     options = IngestOptions(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP,
                             ray=RayOptions(address) if address else None)

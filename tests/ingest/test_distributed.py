@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from ragagent.ingest import FoundFile, RayOptions
+from ragagent.ingest import FoundFile, IngestOptions, IngestReport, RayOptions, ingest_paths
 from ragagent.ingest.distributed import needs_work
 from typer.testing import CliRunner
 
 from ragagent.cli import EXIT_PARTIAL, app
-from ragagent.index import Index, IngestOptions, IngestReport, ingest_paths
+from ragagent.index import Index
 from tests.conftest import make_pdf
 from tests.fakes import HashEmbedder
 
@@ -131,7 +131,7 @@ def test_cli_ray_partial_exit_code(ray_cluster: ModuleType, tmp_path: Path, monk
     def hash_ingest(paths: Any, index_dir: Any, **kwargs: Any) -> IngestReport:
         return ingest_paths(paths, index_dir, embedder=HashEmbedder(), **kwargs)
 
-    monkeypatch.setattr("ragagent.index.ingest_paths", hash_ingest)
+    monkeypatch.setattr("ragagent.ingest.ingest_paths", hash_ingest)
     result = CliRunner().invoke(app, ["ingest", str(corpus), "--index", str(tmp_path / "idx"), "--ray", "auto"])
     assert result.exit_code == EXIT_PARTIAL, result.output
     assert "failed: broken.pdf" in result.stderr
