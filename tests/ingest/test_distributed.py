@@ -121,6 +121,13 @@ def test_incremental_prune_and_failures_on_ray(ray_cluster: ModuleType, tmp_path
     assert pruned.files_removed == ("sub/note0.txt",) and pruned.files_added == ("new.txt",)
     assert partial.partial and [f.source for f in partial.failures] == ["empty.txt"]
     assert snapshots["ray"] == snapshots["local"]
+    rebuilt = ingest_paths([], tmp_path / "ray", options=IngestOptions(rebuild=True, ray=ON_RAY.ray),
+                           embedder=embedder)  # from the recorded sources, on Ray
+    assert rebuilt.rebuilt and rebuilt.chunks_total == reports["ray"][-1].chunks_total
+    chunks, files, _ = _stored(tmp_path / "ray")
+    local_chunks, local_files = snapshots["local"][-1]
+    assert files == local_files  # the same files, and the same chunks (in the rebuild's file order)
+    assert sorted(chunks, key=lambda fc: fc[1].id) == sorted(local_chunks, key=lambda fc: fc[1].id)
 
 
 @pytest.mark.integration

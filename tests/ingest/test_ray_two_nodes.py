@@ -66,6 +66,7 @@ def two_nodes(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     port = _free_port()
     node_env = {k: v for k, v in os.environ.items() if k not in WORKER_ENV and k != "RAY_ADDRESS"}
     node_env["RAY_AUTH_MODE"] = "token"  # both nodes and the driver read the token from ~/.ray
+    node_env["RAY_GRACEFUL_SHUTDOWN_DRAIN_TIMEOUT_S"] = "0"  # SIGTERM stops a node at once (no Serve to drain)
     common = ["--num-cpus", "1", "--object-store-memory", str(100 * 2**20), "--disable-usage-stats", "--block"]
     started: list[subprocess.Popen[bytes]] = []
     try:
@@ -79,9 +80,8 @@ def two_nodes(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
         time.sleep(2)  # the second raylet registers with the head
         yield f"127.0.0.1:{port}", {**node_env, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     finally:
-        for process in reversed(started):
+        for process in reversed(started):  # the worker node first: the head then has nothing left to drain
             process.terminate()
-        for process in started:
             try:
                 process.wait(timeout=90)
             except subprocess.TimeoutExpired:
