@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any
 
@@ -106,16 +109,40 @@ def _connect(ray: ModuleType, opts: RayOptions) -> None:
         ray.init(address="local", **local, **common)
         return
     if opts.address == "auto" and not os.environ.get("RAY_ADDRESS"):
-        try:
-            ray.init(address="auto", **common)
-        except ConnectionError:  # no running cluster on this machine: start one
+        running = _running_cluster()
+        if running is None:  # no cluster on this machine: start one
             ray.init(address="local", **local, **common)
-        return
+            return
+        opts = RayOptions(running)
     address = os.environ["RAY_ADDRESS"] if opts.address == "auto" else opts.address
+    if "://" not in address and not _answers(address):  # else ray.init retries for minutes
+        raise ConfigError(f"cannot connect to the Ray cluster at {address}: nothing answers there "
+                          "(start it with `ray start --head`, or use --ray local)")
     try:
         ray.init(address=address, **common)
     except (ConnectionError, ValueError, RuntimeError) as exc:
         raise ConfigError(f"cannot connect to the Ray cluster at {address}: {str(exc).splitlines()[0]}") from exc
+
+
+def _running_cluster() -> str | None:
+    """The address of the cluster ``ray start`` left on this machine, if its head answers (a stale record would
+    make ``ray.init(address="auto")`` retry for minutes)."""
+    record = Path(tempfile.gettempdir()) / "ray" / "ray_current_cluster"
+    try:
+        address = record.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return address if _answers(address) else None
+
+
+def _answers(address: str) -> bool:
+    """Whether something accepts a TCP connection at ``HOST:PORT`` within 2 s."""
+    host, _, port = address.rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=2):
+            return True
+    except (OSError, ValueError):
+        return False
 
 
 def _quiet(ray: ModuleType) -> None:

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from ragagent.ingest import IngestOptions, RayOptions, ingest_paths
-from ragagent.ingest.ray_cluster import RAY_EXTRA_HINT, import_ray, worker_env
+from ragagent.ingest.ray_cluster import RAY_EXTRA_HINT, RaySession, import_ray, worker_env
 from typer.testing import CliRunner
 
 from ragagent.cli import app
 from ragagent.errors import ConfigError
+from tests.ingest.conftest import import_ray_or_skip
 
 runner = CliRunner()
 
@@ -63,3 +64,9 @@ def test_workers_get_the_offline_settings(monkeypatch: pytest.MonkeyPatch) -> No
     env = worker_env()
     assert env["HF_HUB_OFFLINE"] == "1"
     assert "TRANSFORMERS_OFFLINE" not in env and "RAGAGENT_SECRET_TOKEN" not in env
+
+
+def test_an_address_where_nothing_answers_fails_at_once() -> None:
+    import_ray_or_skip()
+    with pytest.raises(ConfigError, match=r"cannot connect to the Ray cluster at 127\.0\.0\.1:1: nothing answers"):
+        RaySession(RayOptions("127.0.0.1:1")).ray()
