@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from ragagent.ingest import FoundFile, IngestOptions, IngestReport, RayOptions, ingest_paths
-from ragagent.ingest.distributed import needs_work
 from typer.testing import CliRunner
 
 from ragagent.cli import EXIT_PARTIAL, app
 from ragagent.index import Index
+from ragagent.ingest import FoundFile, IngestOptions, IngestReport, RayOptions, ingest_paths
+from ragagent.ingest.distributed import needs_work
 from tests.conftest import make_pdf
 from tests.fakes import HashEmbedder
 

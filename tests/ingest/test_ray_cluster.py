@@ -6,12 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from ragagent.ingest import IngestOptions, RayOptions, ingest_paths
-from ragagent.ingest.ray_cluster import RAY_EXTRA_HINT, RaySession, import_ray, worker_env
 from typer.testing import CliRunner
 
 from ragagent.cli import app
 from ragagent.errors import ConfigError
+from ragagent.ingest import IngestOptions, RayOptions, ingest_paths
+from ragagent.ingest.ray_cluster import RAY_EXTRA_HINT, RaySession, import_ray, worker_env
 from tests.ingest.conftest import import_ray_or_skip
 
 runner = CliRunner()

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ragagent.ingest.ray_cluster import WORKER_ENV
 
+from ragagent.ingest.ray_cluster import WORKER_ENV
 from tests.ingest.conftest import import_ray_or_skip
 
 BIN = Path(sys.executable).parent
