@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from ragagent.cli import app
 from ragagent.errors import ConfigError
 from ragagent.ingest import IngestOptions, RayOptions, ingest_paths
-from ragagent.ingest.ray_cluster import RAY_EXTRA_HINT, RaySession, import_ray, worker_env
+from ragagent.ingest.ray_cluster import RAY_EXTRA_HINT, _connect, import_ray, worker_env
 from tests.ingest.conftest import import_ray_or_skip
 
 runner = CliRunner()
@@ -67,6 +67,6 @@ def test_workers_get_the_offline_settings(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_an_address_where_nothing_answers_fails_at_once() -> None:
-    import_ray_or_skip()
+    ray = import_ray_or_skip()  # _connect, not RaySession: a session may already be open in this process
     with pytest.raises(ConfigError, match=r"cannot connect to the Ray cluster at 127\.0\.0\.1:1: nothing answers"):
-        RaySession(RayOptions("127.0.0.1:1")).ray()
+        _connect(ray, RayOptions("127.0.0.1:1"))
