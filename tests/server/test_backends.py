@@ -140,3 +140,10 @@ def test_upload_dirs_per_backend(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="--upload-dir"):
         options.uploads("milvus://localhost:19530/docs")
     assert ServeOptions(upload_dir=tmp_path / "up").uploads("milvus://localhost:19530") == tmp_path / "up"
+
+
+def test_a_milvus_server_index_without_upload_dir_refuses_uploads_clearly() -> None:
+    with served("milvus://127.0.0.1:9/docs") as client:  # nothing listens there: the refusal comes first
+        r = client.post("/v1/documents", headers=auth(), files={"files": ("t.md", b"alpha beta\n")})
+        assert r.status_code == 422 and "--upload-dir" in r.json()["error"]["message"]
+        assert client.get("/healthz").status_code == 200
