@@ -19,7 +19,9 @@ def serve(
     llm: LlmOption = None,
     config: ConfigOption = None,
     max_upload_mb: Annotated[float, typer.Option(min=0.001, help="Largest upload accepted (413 above).")] = 50.0,
-    upload_dir: Annotated[Path | None, typer.Option(help="Where uploads are kept [default: INDEX/uploads].")] = None,
+    upload_dir: Annotated[Path | None, typer.Option(
+        help="Where uploads are kept [default: INDEX/uploads, or PATH.db.uploads beside a milvus:PATH.db file; "
+             "needed to upload to a Milvus server].")] = None,
     insecure: Annotated[bool, typer.Option(help="Allow a non-loopback host without RAGAGENT_API_TOKEN "
                                                 "(anyone who can reach it may upload and delete).")] = False,
 ) -> None:

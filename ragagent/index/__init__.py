@@ -8,6 +8,7 @@ from ragagent.index.backend import FileRecord, IndexWriter, Progress
 from ragagent.index.backends import backend_name, open_index, open_writer
 from ragagent.index.fusion import convex_combination, reciprocal_rank_fusion
 from ragagent.index.index import Index
+from ragagent.index.info import IndexInfo, IndexView
 from ragagent.index.tokenize import Tokenizer
 from ragagent.retriever import RRF_K, SearchOptions
 
@@ -15,6 +16,8 @@ __all__ = [
     "RRF_K",
     "FileRecord",
     "Index",
+    "IndexInfo",
+    "IndexView",
     "IndexWriter",
     "Progress",
     "SearchOptions",

@@ -17,8 +17,8 @@ from typing import Literal
 
 from ragagent.embeddings import Embedder
 from ragagent.index.backend import IndexWriter
+from ragagent.index.info import IndexView
 from ragagent.options import QueryBackend
-from ragagent.retriever import DocumentRetriever
 
 MILVUS_PREFIX = "milvus:"
 BackendName = Literal["local", "milvus"]
@@ -44,8 +44,9 @@ def open_writer(spec: str | Path, *, rebuild: bool = False) -> Iterator[IndexWri
 
 
 def open_index(spec: str | Path, *, embedder: Embedder | None = None, verify: bool = True,
-               query_encoder: QueryBackend | None = None) -> DocumentRetriever:
-    """Open an index for search and lookup; the result implements :class:`~ragagent.retriever.DocumentRetriever`."""
+               query_encoder: QueryBackend | None = None) -> IndexView:
+    """Open an index for search and lookup: a :class:`~ragagent.retriever.DocumentRetriever` that also reports
+    its :meth:`~ragagent.index.info.IndexView.info`, files and committed generation (see :mod:`.info`)."""
     if backend_name(spec) == "milvus":
         from ragagent.index.milvus import MilvusIndex
 

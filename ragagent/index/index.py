@@ -11,13 +11,14 @@ import os
 from pathlib import Path
 
 from ragagent.embeddings import QUERY_ENCODER_ENV, Embedder, query_embedder
-from ragagent.errors import ConfigError, IndexCorruptError
+from ragagent.errors import ConfigError, IndexCorruptError, RagAgentError
 from ragagent.index.atomic import verify_tree
-from ragagent.index.backend import Embedding, check_embedding
+from ragagent.index.backend import Embedding, FileRecord, check_embedding
 from ragagent.index.chunk_store import ChunkStore
 from ragagent.index.dense import DenseIndex
 from ragagent.index.fusion import Fused, fuse
-from ragagent.index.manifest import Manifest, read_manifest
+from ragagent.index.info import IndexInfo
+from ragagent.index.manifest import MANIFEST, Manifest, read_manifest
 from ragagent.index.sparse import Bm25sIndex, RankBm25Index, SparseIndex
 from ragagent.index.tokenize import Tokenizer
 from ragagent.options import QueryBackend
@@ -52,6 +53,7 @@ class Index:
         self.tokenizer = tokenizer_of(manifest)
         self._embedder = embedder
         self.query_encoder = query_encoder
+        self._committed: tuple[tuple[int, int, int], str] | None = None  # manifest stat -> its generation
 
     @classmethod
     def open(cls, directory: str | Path, *, embedder: Embedder | None = None, verify: bool = True,
@@ -104,6 +106,34 @@ class Index:
 
     def close(self) -> None:
         self.store.close()
+
+    def info(self) -> IndexInfo:
+        """The :class:`~ragagent.index.info.Described` protocol: this generation in backend-neutral fields."""
+        m = self.manifest
+        return IndexInfo(backend="local", location=str(self.directory.resolve()), generation=m.generation,
+                         documents=m.counts.files, chunks=m.counts.chunks,
+                         embedding=Embedding(m.embedding.model, m.embedding.dimension), root=m.root)
+
+    def files(self) -> list[FileRecord]:
+        """The :class:`~ragagent.index.info.FileCatalog` protocol: every ingested file, sorted by source."""
+        return sorted(self.store.files().values(), key=lambda f: f.source)
+
+    def is_current(self) -> bool:
+        """The :class:`~ragagent.index.info.Versioned` protocol: whether ``manifest.json`` still names this generation.
+
+        The manifest is re-read only when its inode, mtime or size changed (a commit replaces it atomically).
+        """
+        try:
+            st = (self.directory / MANIFEST).stat()
+        except FileNotFoundError:
+            return False
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if self._committed is None or self._committed[0] != stamp:
+            try:
+                self._committed = (stamp, read_manifest(self.directory).generation)
+            except RagAgentError:  # unreadable now: reopening says why
+                return False
+        return self._committed[1] == self.manifest.generation
 
     def search(
         self, query: str, k: int = 10, mode: SearchMode = "hybrid", options: SearchOptions = SearchOptions()

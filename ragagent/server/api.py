@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -15,7 +16,7 @@ from sse_starlette.sse import EventSourceResponse
 from ragagent.cli.ask_cmds import answer_json
 from ragagent.cli.render import hit_to_json
 from ragagent.errors import ConfigError
-from ragagent.index import Index
+from ragagent.index import IndexInfo, IndexView
 from ragagent.retriever import SearchOptions
 from ragagent.server import answering
 from ragagent.server.errors import describe
@@ -31,6 +32,7 @@ from ragagent.server.models import (
 from ragagent.server.state import ServerState
 
 router = APIRouter()
+T = TypeVar("T")
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (404, 422, 502, 503)}
 
 
@@ -42,9 +44,14 @@ def get_state(request: Request) -> ServerState:
 State = Annotated[ServerState, Depends(get_state)]
 
 
-async def live_index(state: ServerState) -> Index:
+async def live_index(state: ServerState) -> IndexView:
     """The live generation, opened off the event loop (opening a new one verifies its checksums)."""
     return await asyncio.get_running_loop().run_in_executor(state.search_pool, state.index)
+
+
+async def off_loop(state: ServerState, work: Callable[[], T]) -> T:
+    """``work()`` on the search pool (index reads may block: SQLite, or a round trip to Milvus)."""
+    return await asyncio.get_running_loop().run_in_executor(state.search_pool, work)
 
 
 def json_response(payload: Any, status: int = 200) -> Response:
@@ -94,7 +101,7 @@ async def search(state: State, q: Annotated[str, Query(min_length=1, max_length=
         raise ConfigError("the query is empty")
 
     def work() -> list[dict[str, Any]]:
-        return [hit_to_json(h) for h in state.index().search(q, k=k, mode=mode, options=SearchOptions())]
+        return [hit_to_json(h) for h in state.index().retrieve(q, k=k, mode=mode, options=SearchOptions())]
 
     hits = await asyncio.get_running_loop().run_in_executor(state.search_pool, work)
     return json_response({"query": q, "mode": mode, "hits": hits})
@@ -102,14 +109,17 @@ async def search(state: State, q: Annotated[str, Query(min_length=1, max_length=
 
 @router.get("/v1/info", response_model=InfoResponse, tags=["server"])
 async def info(state: State) -> InfoResponse:
-    index = await live_index(state) if state.has_index() else None
+    def work() -> IndexInfo | None:
+        index = state.current()
+        return index.info() if index is not None else None
+
+    found = await off_loop(state, work)
     return InfoResponse(
-        version=_version(), index=str(state.directory.resolve()), empty=index is None,
-        generation=index.manifest.generation if index else None,
-        documents=index.manifest.counts.files if index else 0, chunks=len(index) if index else 0,
-        embedding_model=index.manifest.embedding.model if index else None, llm=state.settings.llm,
-        modes=["auto", "rag", "pal", "react"], write_token_required=state.options.api_token is not None,
-        max_upload_mb=state.options.max_upload_mb,
+        version=_version(), index=state.location, backend=found.backend if found else None, empty=found is None,
+        generation=found.generation if found else None, documents=found.documents if found else 0,
+        chunks=found.chunks if found else 0, embedding_model=found.embedding.model if found else None,
+        llm=state.settings.llm, modes=["auto", "rag", "pal", "react"],
+        write_token_required=state.options.api_token is not None, max_upload_mb=state.options.max_upload_mb,
     )
 
 

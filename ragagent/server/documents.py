@@ -14,10 +14,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.datastructures import UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ragagent.errors import IngestError
+from ragagent.errors import ConfigError, IngestError
 from ragagent.ingest import IngestReport
 from ragagent.ingest.removal import RemovalReport
-from ragagent.server.api import ERRORS, State, live_index
+from ragagent.server.api import ERRORS, State, off_loop
 from ragagent.server.errors import ApiError
 from ragagent.server.models import DeleteResponse, DocumentInfo, DocumentList, IngestFailureInfo, UploadResponse
 from ragagent.server.options import TOKEN_ENV, UPLOAD_TYPES
@@ -78,7 +78,7 @@ async def upload(request: Request, state: State, _: Writer) -> UploadResponse:
         if sum(f.size or 0 for f in uploads) > limit:
             raise _too_large(state)
         report = await asyncio.get_running_loop().run_in_executor(None, _store_and_ingest, state, uploads, names)
-    generation = (await live_index(state)).manifest.generation if state.has_index() else None
+    generation = await off_loop(state, lambda: _generation(state))
     return UploadResponse(
         files=names, added=list(report.files_added), changed=list(report.files_changed),
         unchanged=report.files_unchanged, chunks_added=report.chunks_added, chunks_total=report.chunks_total,
@@ -127,7 +127,7 @@ def _store_and_ingest(state: ServerState, uploads: list[UploadFile], names: list
 
 
 def _store_and_ingest_locked(state: ServerState, uploads: list[UploadFile], names: list[str]) -> IngestReport:
-    folder = state.options.uploads(state.directory)
+    folder = state.uploads()
     folder.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []
     backups: list[tuple[Path, Path]] = []
@@ -163,21 +163,28 @@ def _restore(saved: list[Path], backups: list[tuple[Path, Path]]) -> None:
         backup.replace(target)
 
 
+def _generation(state: ServerState) -> str | None:
+    index = state.current()
+    return index.info().generation if index is not None else None
+
+
 @router.get("/v1/documents", response_model=DocumentList)
 async def list_documents(state: State) -> DocumentList:
     """Every source in the index with its SHA-256 and chunk count (empty for an empty index)."""
-    if not state.has_index():
-        return DocumentList(generation=None, documents=[])
-    index = await live_index(state)
-    files = sorted(index.store.files().values(), key=lambda f: f.source)
-    return DocumentList(generation=index.manifest.generation, documents=[
-        DocumentInfo(source=f.source, sha256=f.sha256, size=f.size, chunks=f.n_chunks) for f in files])
+    def work() -> DocumentList:
+        index = state.current()
+        if index is None:
+            return DocumentList(generation=None, documents=[])
+        return DocumentList(generation=index.info().generation, documents=[
+            DocumentInfo(source=f.source, sha256=f.sha256, size=f.size, chunks=f.n_chunks) for f in index.files()])
+
+    return await off_loop(state, work)
 
 
 @router.delete("/v1/documents/{source:path}", response_model=DeleteResponse, responses=ERRORS)
 async def delete_document(source: str, state: State, _: Writer) -> DeleteResponse:
     """Remove a source from the index (a new generation without it); an uploaded copy is deleted too."""
-    root = (await live_index(state)).manifest.root
+    root = (await off_loop(state, lambda: state.index().info())).root
 
     def work() -> RemovalReport:
         with state.writing():
@@ -192,7 +199,10 @@ async def delete_document(source: str, state: State, _: Writer) -> DeleteRespons
 
 
 def _forget_upload(state: ServerState, path: Path) -> None:
-    folder = state.options.uploads(state.directory).resolve()
+    try:
+        folder = state.uploads().resolve()
+    except ConfigError:  # a Milvus server index served without --upload-dir keeps no uploads
+        return
     resolved = path.resolve()
     if resolved.is_relative_to(folder) and resolved.is_file():
         resolved.unlink()

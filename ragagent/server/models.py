@@ -121,6 +121,7 @@ class DeleteResponse(BaseModel):
 class InfoResponse(BaseModel):
     version: str
     index: str
+    backend: str | None = Field(description="local, milvus-lite or milvus (null while the index is empty).")
     empty: bool
     generation: str | None
     documents: int

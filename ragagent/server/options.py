@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ragagent.errors import ConfigError
+from ragagent.index.backends import backend_name
 
 TOKEN_ENV = "RAGAGENT_API_TOKEN"
 UPLOAD_TYPES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".jsonl")
@@ -18,8 +19,9 @@ class ServeOptions:
     """Server-only settings (the answering ones are :class:`~ragagent.config.Settings`).
 
     ``api_token`` guards the write endpoints (``POST``/``DELETE /v1/documents``); without one they are open,
-    which :func:`check_bind` allows on loopback only. Uploads are stored under ``upload_dir`` (default
-    ``<index>/uploads``) and ingested from there, so ``ingest --rebuild`` can find them again.
+    which :func:`check_bind` allows on loopback only. Uploads are stored under ``upload_dir`` and ingested from
+    there, so ``ingest --rebuild`` can find them again; by default ``INDEX/uploads`` for an index directory and
+    ``PATH.db.uploads`` beside a Milvus Lite file (a Milvus server index needs ``upload_dir`` to take uploads).
     """
 
     host: str = "127.0.0.1"
@@ -40,8 +42,19 @@ class ServeOptions:
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
 
-    def uploads(self, index_dir: Path) -> Path:
-        return self.upload_dir if self.upload_dir is not None else index_dir / "uploads"
+    def uploads(self, index: str | Path) -> Path:
+        """The upload directory for the index spec ``index`` (a directory or a ``milvus:`` spec)."""
+        if self.upload_dir is not None:
+            return self.upload_dir
+        if backend_name(index) == "local":
+            return Path(index) / "uploads"
+        from ragagent.index.milvus import MilvusTarget
+
+        target = MilvusTarget.parse(str(index))
+        if not target.lite:
+            raise ConfigError(f"uploads to the Milvus server index {index} need a directory to keep them in: "
+                              "start the server with --upload-dir DIR")
+        return Path(f"{target.uri}.uploads")
 
 
 def token_from_env() -> str | None:

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from ragagent.errors import ConfigError, IndexNotFoundError, NothingToIngestError
-from ragagent.index import open_index
+from ragagent.index import IndexView, open_index
+from ragagent.index.backend import FileRecord
 from ragagent.ingest import IngestOptions, ingest_paths
-from ragagent.retriever import DocumentRetriever, SearchOptions
+from ragagent.retriever import SearchOptions
 from ragagent.types import SearchMode
 from tests.fakes import HashEmbedder
 from tests.index.backends import BACKENDS, spec_for
@@ -42,12 +43,12 @@ def docs(tmp_path: Path) -> Path:
     return root
 
 
-def opened(spec: str) -> Iterator[DocumentRetriever]:
+def opened(spec: str) -> Iterator[IndexView]:
     index = open_index(spec, embedder=HashEmbedder())
     try:
         yield index
     finally:
-        index.close()  # type: ignore[attr-defined]
+        index.close()
 
 
 def snapshot(spec: str) -> dict[str, list[tuple[str, str, int, int]]]:
@@ -69,7 +70,34 @@ def test_ingest_then_search_with_exact_provenance(spec: str, docs: Path) -> None
             hits = index.retrieve("lighthouse clockwork lens", k=50, mode=mode)
             assert hits and all(DOCS[h.chunk.span.source][h.chunk.span.start:h.chunk.span.end] == h.chunk.text
                                 for h in hits)
-        assert len(index) == report.chunks_total  # type: ignore[arg-type]
+        assert len(index) == report.chunks_total  # type: ignore[arg-type]  # __len__ is no part of the protocol
+
+
+def test_info_files_and_the_live_generation(spec: str, docs: Path, tmp_path: Path) -> None:
+    """What a server reads from either backend: a summary, the files, and whether a newer commit went live."""
+    first = ingest_paths([docs], spec, embedder=HashEmbedder(), options=OPTIONS)
+    for index in opened(spec):
+        info = index.info()
+        assert (info.documents, info.chunks, info.embedding.model) == (len(DOCS), first.chunks_total,
+                                                                       HashEmbedder().model_name)
+        assert info.backend == ("milvus-lite" if spec.startswith("milvus:") else "local")
+        assert info.root == str(docs.resolve()) and info.generation and index.is_current()
+        files = index.files()
+        assert [f.source for f in files] == sorted(DOCS) and all(isinstance(f, FileRecord) for f in files)
+        assert sum(f.n_chunks for f in files) == first.chunks_total and all(len(f.sha256) == 64 for f in files)
+        (docs / "owls.txt").write_text("Barn owls hunt voles at dusk over the meadow.", encoding="utf-8")
+        ingest_paths([docs], spec, embedder=HashEmbedder())  # another writer commits while the view is open
+        live = spec.startswith("milvus:")
+        assert index.is_current() is live
+        if live:  # a Milvus view follows the live generation itself
+            assert index.info().generation != info.generation and index.info().documents == len(DOCS) + 1
+            assert "owls.txt" in [f.source for f in index.files()]
+            assert index.retrieve("barn owls voles", k=1)[0].chunk.span.source == "owls.txt"
+        else:  # a snapshot (a directory index): unchanged until reopened
+            assert index.info() == info and [f.source for f in index.files()] == sorted(DOCS)
+    for index in opened(spec):
+        assert index.is_current() and index.info().documents == len(DOCS) + 1
+        assert index.info().generation != info.generation
 
 
 def test_incremental_skips_unchanged_and_replaces_changed(spec: str, docs: Path) -> None:

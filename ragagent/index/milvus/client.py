@@ -67,6 +67,17 @@ def pymilvus() -> Any:
 
 
 _OPEN: dict[str, int] = {}  # Milvus Lite files this process has open, and how many clients use each
+_COMMITS: dict[str, int] = {}  # commits this process made to each Milvus Lite file (readers refresh on a change)
+
+
+def note_commit(target: MilvusTarget) -> None:
+    """Tell this process's readers of a Milvus Lite file that a commit went live (see :func:`commits`)."""
+    _COMMITS[target.uri] = _COMMITS.get(target.uri, 0) + 1
+
+
+def commits(target: MilvusTarget) -> int:
+    """How many commits this process made to a Milvus Lite file (no other process can write it meanwhile)."""
+    return _COMMITS.get(target.uri, 0)
 
 
 def connect(target: MilvusTarget) -> Any:

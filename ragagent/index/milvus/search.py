@@ -9,13 +9,16 @@ keeps each retriever's own rank and score in ``components``.
 from __future__ import annotations
 
 import os
+from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from ragagent.embeddings import QUERY_ENCODER_ENV, Embedder, query_embedder
 from ragagent.errors import IndexNotFoundError
-from ragagent.index.backend import check_embedding
+from ragagent.index.backend import FileRecord, check_embedding
 from ragagent.index.fusion import Fused, fuse
-from ragagent.index.milvus.client import MilvusTarget, connect, quoted, release, sole_user
+from ragagent.index.info import IndexInfo
+from ragagent.index.milvus.client import MilvusTarget, commits, connect, quoted, release, sole_user
 from ragagent.index.milvus.rows import all_rows, chunk_of, collect_garbage
 from ragagent.index.milvus.schema import CHUNK_FIELDS, SOURCE_FIELDS, read_meta, settings_of, visible
 from ragagent.index.tokenize import Tokenizer
@@ -29,19 +32,27 @@ class MilvusIndex:
 
     def __init__(self, client: Any, target: MilvusTarget, meta: dict[str, Any], embedder: Embedder | None,
                  query_encoder: QueryBackend | None) -> None:
-        self.client, self.target, self.meta = client, target, meta
-        self.settings, self.embedding = settings_of(meta)
-        self.tokenizer = Tokenizer(stopwords=self.settings.stopwords, stemmer=self.settings.stemmer)
+        self.client, self.target = client, target
         self.directory = target.spec  # what the face prints as the index's location
         self._embedder = embedder
         self.query_encoder = query_encoder
-        if embedder is not None:
-            check_embedding(embedder.model_name, embedder.dimension, self.embedding, target.spec)
+        self._seen = commits(target)
+        self._use(meta)
+
+    def _use(self, meta: dict[str, Any]) -> None:
+        """Show the generation ``meta`` names (its settings too: a rebuild may change them)."""
+        self.meta = meta
+        self.settings, self.embedding = settings_of(meta)
+        self.tokenizer = Tokenizer(stopwords=self.settings.stopwords, stemmer=self.settings.stemmer)
+        if self._embedder is not None:
+            check_embedding(self._embedder.model_name, self._embedder.dimension, self.embedding, self.target.spec)
 
     @classmethod
     def open(cls, spec: str, *, embedder: Embedder | None = None,
              query_encoder: QueryBackend | None = None) -> MilvusIndex:
         target = MilvusTarget.parse(spec)
+        if target.lite and not Path(target.uri).exists():  # never create a file just to find it empty
+            raise IndexNotFoundError(f"no index at {spec}; run `ragagent ingest PATH... --index {spec}` first")
         client = connect(target)
         if not client.has_collection(target.collection) or not client.has_collection(target.sources):
             release(target, client)
@@ -66,10 +77,30 @@ class MilvusIndex:
 
     @property
     def generation(self) -> int:
-        """The live generation: fixed for Milvus Lite (one process), re-read from a server (a writer may commit)."""
-        if not self.target.lite:
-            self.meta = read_meta(self.client, self.target) or self.meta
+        """The live generation: always the committed one (this is a live view, unlike the local index's).
+
+        A Milvus Lite file is this process's alone, so its ``@meta`` row is re-read only after a commit made here
+        (a server's upload); a Milvus server's is re-read every time (any writer may commit).
+        """
+        if not self.target.lite or commits(self.target) != self._seen:
+            self._seen = commits(self.target)
+            meta = read_meta(self.client, self.target)
+            if meta is not None and meta != self.meta:
+                self._use(meta)
         return int(self.meta["generation"])
+
+    def is_current(self) -> bool:
+        """The :class:`~ragagent.index.info.Versioned` protocol: always (this view follows the live generation)."""
+        return True
+
+    def info(self) -> IndexInfo:
+        """The :class:`~ragagent.index.info.Described` protocol: the live generation in backend-neutral fields."""
+        generation = self.generation
+        where = f"{visible(generation)} and key != \"@meta\""
+        documents = self.client.query(self.target.sources, filter=where, output_fields=["count(*)"])
+        return IndexInfo(backend="milvus-lite" if self.target.lite else "milvus", location=self.target.spec,
+                         generation=str(generation), documents=int(documents[0]["count(*)"]), chunks=len(self),
+                         embedding=self.embedding, root=self.meta["root"])
 
     def __len__(self) -> int:
         rows = self.client.query(self.target.collection, filter=visible(self.generation),
@@ -83,12 +114,12 @@ class MilvusIndex:
         """The :class:`~ragagent.retriever.TermAnalyzer` protocol: ``text`` as the BM25 side sees it."""
         return self.tokenizer.tokenize([text])[0]
 
-    def files(self) -> list[dict[str, Any]]:
-        """The ingested files (source, sha256, size, n_chunks), sorted by source."""
+    def files(self) -> list[FileRecord]:
+        """The :class:`~ragagent.index.info.FileCatalog` protocol: every ingested file, sorted by source."""
         where = f"{visible(self.generation)} and key != \"@meta\""
         rows = all_rows(self.client, self.target.sources, where, SOURCE_FIELDS)
-        return sorted(({k: r[k] for k in ("source", "sha256", "size", "n_chunks")} for r in rows),
-                      key=lambda r: str(r["source"]))
+        return sorted((FileRecord(str(r["source"]), str(r["sha256"]), int(r["size"]), int(r["n_chunks"]))
+                       for r in rows), key=lambda f: f.source)
 
     def describe(self) -> dict[str, Any]:
         """What ``ragagent info`` shows: backend, where, generation, settings, counts and every source."""
@@ -98,7 +129,7 @@ class MilvusIndex:
             "settings": self.meta["settings"], "embedding": self.meta["embedding"], "root": self.meta["root"],
             "chunks": len(self), "dense_index": str(self.client.describe_index(self.target.collection, "dense")
                                                     .get("index_type", "")),
-            "sources": self.files(),
+            "sources": [asdict(f) for f in self.files()],
         }
 
     def source_chunks(self, source: str) -> list[Chunk]:

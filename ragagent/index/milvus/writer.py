@@ -8,7 +8,7 @@ from typing import Any
 
 from ragagent.errors import ConfigError
 from ragagent.index.backend import Change, Committed, FileRecord, IndexState, Progress, renamed_chunk
-from ragagent.index.milvus.client import MilvusTarget, any_of, connect, release
+from ragagent.index.milvus.client import MilvusTarget, any_of, connect, note_commit, release
 from ragagent.index.milvus.rows import all_rows, chunk_of, chunk_row, collect_garbage, insert_rows, source_row, writable
 from ragagent.index.milvus.schema import (
     SOURCE_FIELDS,
@@ -95,6 +95,7 @@ class MilvusWriter:
         self.client.upsert(self.target.sources, [meta_row(generation, change.settings, change.embedding, change.root)])
         self.client.flush(self.target.sources)
         self.live = generation
+        note_commit(self.target)
         collect_garbage(self.client, self.target, self.live)
         total = self._count()
         self._ensure_dense_index(change.settings.dense_kind, total)
