@@ -141,6 +141,7 @@ def run_rag(llm: Any, item: dict[str, Any], settings: Any, index: Any, gold: set
             "em": normalize(answer.text) == normalize(item["answer"]),
             "cited_sentences": sum(bool(_CITE.search(s)) for s in said), "sentences": len(said),
             "own_citations": len(own), "gold_citations": sum(c.source.split("#", 1)[-1] in gold for c in own),
+            "gold_shown": len(gold & {h.chunk.span.source.split("#", 1)[-1] for h in answer.hits}),
             "verified": sum(c.verified for c in own)}
 
 
