@@ -1,13 +1,18 @@
 """Local models per mode: PAL on GSM8K, RAG and ReAct on HotpotQA; speed and memory of each model.
 
     python benchmarks/bench_models.py --model qwen2.5-coder-1.5b --mode pal --limit 100
-    python benchmarks/bench_models.py --model qwen2.5-coder-1.5b --mode rag --limit 40
-    python benchmarks/bench_models.py --model qwen2.5-coder-1.5b --mode react --limit 20
+    python benchmarks/bench_models.py --model qwen2.5-coder-1.5b --mode rag --split test --limit 30
+    python benchmarks/bench_models.py --model qwen2.5-coder-1.5b --mode react --split test --limit 20
     python benchmarks/bench_models.py --report          # the markdown tables for BENCHMARKS.md
 
-One process per (model, mode); every item is appended to ``$CACHE/results/models/<model>-<mode>.jsonl``
-as soon as it is done, and a re-run skips the items already there, so a run can be stopped and resumed and
-the report always states the N it is based on.
+One process per (model, mode, split); every item is appended to
+``$CACHE/results/models/<model>-<mode>-<split>[-<tag>].jsonl`` as soon as it is done, and a re-run skips
+the items already there, so a run can be stopped and resumed and the report always states the N it is
+based on.
+
+HotpotQA questions are split by a hash of the question id into **dev** (prompt work) and **test**
+(reported numbers), so no prompt is tuned on the questions it is judged by; ``--split first`` takes the
+first queries of the file regardless (the earliest runs).
 
 * **pal** — the first ``--limit`` problems of ``gsm8k/test.jsonl``: answer correct (numeric match).
 * **rag** — HotpotQA questions over one index of its paragraphs, built without the gold paragraphs of
@@ -15,13 +20,14 @@ the report always states the N it is based on.
   (answer contains gold, EM/F1, the model's own citations that name a gold paragraph, share of answer
   sentences the model cited itself); abstention = the 20 questions whose paragraphs were removed
   (answer says the documents do not say).
-* **react** — the first ``--limit`` queries with the default tools (EM/F1, steps, parse errors, runs ending
+* **react** — the first ``--limit`` queries of the split with the default tools (EM/F1, steps, parse errors, runs ending
   in a parse failure), next to RAG alone on the same questions (from the rag results).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import resource
@@ -58,6 +64,25 @@ def f1(prediction: str, gold: str) -> float:
 
 def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE.split(text.strip()) if s.strip()]
+
+
+def split_of(qid: str) -> str:
+    """``dev`` or ``test``: half of the questions each, fixed by the id's sha256 (not by file order)."""
+    return "dev" if int(hashlib.sha256(qid.encode()).hexdigest()[:8], 16) % 2 == 0 else "test"
+
+
+def chosen_queries(queries: list[dict[str, Any]], split: str, limit: int, abstain_limit: int) -> list[int]:
+    """Query positions to run: the first ``limit`` answerable ones of ``split``, interleaved evenly with
+    its first ``abstain_limit`` abstention questions (so a run stopped early still measures both)."""
+    def wanted(i: int) -> bool:
+        return split == "first" or split_of(queries[i]["_id"]) == split
+
+    answerable = [i for i in range(len(queries)) if i not in ABSTAIN and wanted(i)][:limit]
+    abstain = [i for i in ABSTAIN if wanted(i)][:abstain_limit]
+    every = max(1, len(answerable) // max(len(abstain), 1))
+    groups = [answerable[j: j + every] for j in range(0, len(answerable), every)]
+    return [i for group, extra in zip_longest(groups, abstain, fillvalue=[]) for i in [*group, extra]
+            if isinstance(i, int)]
 
 
 def hotpot() -> tuple[list[dict[str, Any]], dict[str, set[str]]]:
@@ -116,6 +141,7 @@ def run_rag(llm: Any, item: dict[str, Any], settings: Any, index: Any, gold: set
             "em": normalize(answer.text) == normalize(item["answer"]),
             "cited_sentences": sum(bool(_CITE.search(s)) for s in said), "sentences": len(said),
             "own_citations": len(own), "gold_citations": sum(c.source.split("#", 1)[-1] in gold for c in own),
+            "gold_shown": len(gold & {h.chunk.span.source.split("#", 1)[-1] for h in answer.hits}),
             "verified": sum(c.verified for c in own)}
 
 
@@ -137,7 +163,9 @@ def run_react(llm: Any, item: dict[str, Any], settings: Any, index: Any) -> dict
 def measure(args: argparse.Namespace) -> None:
     from ragagent.llm import GenerationSettings, load_llm
 
-    out = RESULTS / f"{args.model}-{args.mode}.jsonl"
+    tag = f"-{args.tag}" if args.tag else ""
+    split = "first" if args.mode == "pal" else args.split  # GSM8K: always the first problems
+    out = RESULTS / f"{args.model}-{args.mode}-{split}{tag}.jsonl"
     out.parent.mkdir(parents=True, exist_ok=True)
     done = {r["id"] for r in read_jsonl(out) if "id" in r} if out.exists() else set()
     index = hotpot_index() if args.mode in ("rag", "react") else None
@@ -152,9 +180,7 @@ def measure(args: argparse.Namespace) -> None:
         items = [(f"gsm8k-{i}", r) for i, r in enumerate(read_jsonl(DATA / "gsm8k" / "test.jsonl")[: args.limit])]
     else:
         queries, gold = hotpot()
-        # rag: answerable and abstention questions alternate, so a run stopped early still measures both
-        abstain = list(ABSTAIN) if args.mode == "rag" else []
-        chosen = [i for pair in zip_longest(range(args.limit), abstain) for i in pair if i is not None]
+        chosen = chosen_queries(queries, args.split, args.limit, args.abstain if args.mode == "rag" else 0)
         items = [(queries[i]["_id"], {**queries[i], "abstain": i in ABSTAIN}) for i in chosen]
     with out.open("a", encoding="utf-8") as sink:
         sink.write(json.dumps(meta) + "\n")
@@ -180,6 +206,11 @@ def main() -> None:
     parser.add_argument("--model", default="qwen2.5-coder-1.5b")
     parser.add_argument("--mode", choices=("pal", "rag", "react"), default="pal")
     parser.add_argument("--limit", type=int, default=100)
+    parser.add_argument("--split", choices=("dev", "test", "first"), default="test",
+                        help="HotpotQA questions: the dev or test half (by id hash), or the first ones in file order")
+    parser.add_argument("--abstain", type=int, default=len(ABSTAIN),
+                        help="rag: at most this many abstention questions (of the split's), spread over the run")
+    parser.add_argument("--tag", default="", help="a suffix of the results file (e.g. the prompt variant)")
     parser.add_argument("--n-ctx", type=int, default=4096)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-tokens", type=int, default=384)

@@ -72,6 +72,11 @@ CHUNK_OVERLAP = 150
 # Passages retrieved per question (RAG's context, `search` hits).
 TOP_K = 5
 
+# Characters of each passage a ReAct ``search`` observation shows (the rest is reachable with ``lookup``):
+# enough for a typical encyclopedia lead paragraph (HotpotQA's median is 487), ~150 tokens, so four passages
+# per search and several searches fit a 4096-token context (BENCHMARKS.md, "Local models").
+SEARCH_PASSAGE_CHARS = 600
+
 # The RAG relevance floor: below both, the model is not asked at all.
 MIN_DENSE_SIMILARITY = 0.25
 MIN_TERM_COVERAGE = 0.5

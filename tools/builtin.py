@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from ragagent.options import SANDBOX_LIMITS
+from ragagent.options import SANDBOX_LIMITS, SEARCH_PASSAGE_CHARS
 from ragagent.retriever import DocumentRetriever
 from ragagent.sandbox.base import Executor
 
@@ -42,7 +42,7 @@ def finish_tool() -> Tool:
 
 def default_tools(index: DocumentRetriever, executor: Executor | None, *, k: int = 4,
                   timeout_s: float = SANDBOX_LIMITS.timeout_s, memory_mb: int = SANDBOX_LIMITS.memory_mb,
-                  passage_chars: int = 400) -> list[Tool]:
+                  passage_chars: int = SEARCH_PASSAGE_CHARS) -> list[Tool]:
     """Fresh tools for one run (``python`` only when an executor is given)."""
     session = ToolSession(index, k=k, passage_chars=passage_chars)
     tools = [search_tool(session), lookup_tool(session), calculator_tool()]

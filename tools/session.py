@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from ragagent.errors import ToolError
+from ragagent.options import SEARCH_PASSAGE_CHARS
 from ragagent.retriever import DocumentRetriever
 from ragagent.types import Chunk, Hit
 
@@ -43,7 +44,7 @@ class _Lookup:
 class ToolSession:
     """Passages shown so far (numbered from 1), the open document and the lookup cursor."""
 
-    def __init__(self, index: DocumentRetriever, *, k: int = 4, passage_chars: int = 400) -> None:
+    def __init__(self, index: DocumentRetriever, *, k: int = 4, passage_chars: int = SEARCH_PASSAGE_CHARS) -> None:
         self.index = index
         self.k = k
         self.passage_chars = passage_chars

@@ -2,9 +2,10 @@
 
 Two shapes with the same passages. Completion-style for base models (Gemma 3 270M): an instruction,
 one worked example that cites ``[n]``, then the real passages and ``Answer:``. A conversation for
-instruct models (``prompt_style(llm) == "chat"``): a system message with the rules (cite ``[n]`` after
-every sentence, only passages that state it, say so when the passages lack the answer), one worked
-exchange, then the passages and the question as the user's turn.
+instruct models (``prompt_style(llm) == "chat"``): a system message with the rules (the answer first,
+cite ``[n]`` after every sentence, join two passages when the answer needs both, decline only when no
+passage gives the answer), three worked exchanges (answer, decline, two-passage answer), then the
+passages and the question as the user's turn with the rules repeated.
 """
 
 from __future__ import annotations
@@ -34,27 +35,42 @@ CHAT_STOP = ("\nQuestion:", "\n\nPassages:")
 SYSTEM = (
     "You answer questions using only the numbered passages the user gives you.\n"
     "Rules:\n"
-    "- Answer in one to three short sentences.\n"
+    "- Your first sentence gives the answer itself (a name, place, date, number or short phrase). "
+    "Add at most one more short sentence.\n"
     "- End every sentence with the number of the passage that states it, in square brackets, like [2]. "
-    "Cite only a passage that really says it; several are fine, like [1][3].\n"
+    "When a sentence joins facts from two passages, cite both, like [1][3].\n"
+    "- The answer may be spread over two passages: one names a person, place or work, another gives the "
+    "fact about it. Read every passage before you answer.\n"
     "- Do not use knowledge from outside the passages.\n"
-    f'- If the passages do not contain the answer, reply exactly: "{NOT_IN_DOCUMENTS}"'
+    f'- Only if no passage gives the answer, reply exactly: "{NOT_IN_DOCUMENTS}"'
 )
 # Repeated at the end of every user turn: small instruct models follow the most recent instruction best.
-REMINDER = (f"\n\nAnswer from the passages only. End every sentence with the number of its passage, like [1]. "
-            f'If they do not answer the question, reply "{NOT_IN_DOCUMENTS}"')
+# Declining comes first and answering last, so the last thing the model reads is "answer and cite".
+REMINDER = (f'\n\nIf no passage gives the answer, reply "{NOT_IN_DOCUMENTS}" Otherwise answer in one or two '
+            "short sentences, the answer first, each sentence ending with its passage number, like [1].")
+
+
+def _turn(passages: str, question: str) -> Message:
+    return Message("user", f"Passages:\n{passages}\nQuestion: {question}{REMINDER}")
+
+
+# Worked exchanges (our own, about invented or textbook facts): a one-passage answer, a decline when the
+# passages are on topic but lack the fact, and an answer that joins two passages (the last one shown).
 CHAT_EXAMPLE = (
-    Message("user", "Passages:\n"
-            "[1] (rivers.txt) The Danube flows through ten countries and ends in the Black Sea.\n"
-            "[2] (towers.md) The Eiffel Tower in Paris was completed in 1889 for the World's Fair. "
-            "It was the tallest structure in the world until 1930.\n\n"
-            "Question: When was the Eiffel Tower completed, and how long was it the tallest structure?" + REMINDER),
-    Message("assistant", "The Eiffel Tower was completed in 1889 for the World's Fair [2]. "
-            "It was the tallest structure in the world until 1930 [2]."),
-    Message("user", "Passages:\n"
-            "[1] (rivers.txt) The Danube flows through ten countries and ends in the Black Sea.\n\n"
-            "Question: How long is the Nile?" + REMINDER),
+    _turn("[1] (rivers.txt) The Danube flows through ten countries and ends in the Black Sea.\n"
+          "[2] (towers.md) The Eiffel Tower in Paris was completed in 1889 for the World's Fair. "
+          "It was the tallest structure in the world until 1930.\n",
+          "When was the Eiffel Tower completed?"),
+    Message("assistant", "The Eiffel Tower was completed in 1889, for the World's Fair [2]."),
+    _turn("[1] (rivers.txt) The Danube flows through ten countries and ends in the Black Sea.\n"
+          "[2] (nile.md) The Nile flows north through eleven countries into the Mediterranean Sea.\n",
+          "How long is the Nile?"),
     Message("assistant", NOT_IN_DOCUMENTS),
+    _turn("[1] (novels.md) The Salt Orchard is a 1994 novel by the Finnish writer Marta Lind.\n"
+          "[2] (ferries.md) The Tallinn ferry leaves from the West Harbour twice a day.\n"
+          "[3] (writers.md) Marta Lind (born 1952 in Tampere) is a novelist and translator.\n",
+          "In which city was the author of The Salt Orchard born?"),
+    Message("assistant", "The Salt Orchard was written by Marta Lind [1], who was born in Tampere [3]."),
 )
 
 

@@ -31,8 +31,9 @@ from ragagent.llm.base import (
 )
 from ragagent.rag.answer import abstention_of, merge_citations
 from ragagent.rag.citations import CitationVerifier
-from ragagent.react.parse import ParsedStep, ParseError, parse_step
-from ragagent.react.prompt import CHAT_STOP, FINAL_STOP, STOP, Turn, render_messages, render_prompt
+from ragagent.rag.prompt import NOT_IN_DOCUMENTS
+from ragagent.react.parse import ParsedStep, ParseError, parse_step, tidy_answer
+from ragagent.react.prompt import CHAT_STOP, FINAL_STOP, FORMAT_HINT, STOP, Turn, render_messages, render_prompt
 from ragagent.tools import Tool, Toolbox, ToolResult, finish_tool
 from ragagent.types import Abstention, Answer, Citation, Hit, JSONValue, Step, Usage
 
@@ -111,7 +112,7 @@ class ReactRun:
         return result
 
     def _record_parse_error(self, error: ParseError, step_started: float) -> None:
-        observation = f"Invalid format. {error.message}"
+        observation = f"Invalid format. {error.message}{FORMAT_HINT if self._chat else ''}"
         written = " ".join(error.text.split()) or "(empty reply)"
         self._record(Turn(f"Thought: {written}", observation),
                      Step(error.text.strip(), "", {}, observation, f"parse error: {error.message}"), step_started)
@@ -140,6 +141,7 @@ class ReactRun:
         verify_started = time.perf_counter()
         passages = numbered(self.shown)
         chunks = [h.chunk for h in passages]
+        text = tidy_answer(text, NOT_IN_DOCUMENTS) or text
         abstention = abstention if abstention is not None else abstention_of(text)
         citations: tuple[Citation, ...] = ()
         if abstention is None:

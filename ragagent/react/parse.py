@@ -29,6 +29,10 @@ _NEXT = re.compile(_LABEL.format("(?:Thought|Action|Observation|Question|Final A
 _NAME = re.compile(r"([A-Za-z_]\w*)[ \t]*")
 
 NO_ACTION = "Your reply has no Action line. Write one action, like: Action: search[your query]"
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_MARKER = re.compile(r"\[\d+\]")
+_DANGLING = re.compile(r"\s*\[\d*$")
+_FILLER = re.compile(r"\b(?:and|see|passages?|sources?)\b|[^\w]", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +97,28 @@ def _parse_json(thought: str, tool: str, rest: str, text: str) -> ParsedStep | P
         return ParseError(f"The arguments of {tool} are not valid JSON ({exc.msg}); write {tool}[input] or "
                           f'{tool} {{"name": "value"}}.', text)
     return ParsedStep(thought, tool, value, f"{tool} {rest[:end]}")
+
+
+def tidy_answer(text: str, decline: str) -> str:
+    """A final answer without the debris small models append after it: sentences that are only citation
+    markers ("[1] and [3]."), a cut-off marker ("[2"), or ``decline`` added after a real answer.
+
+    >>> tidy_answer("Paris [1]. [1], [3].", "No.")
+    'Paris [1].'
+    >>> tidy_answer("Paris [1]. No.", "No.")
+    'Paris [1].'
+    >>> tidy_answer("Paris. [1] and [2].", "No.")
+    'Paris [1][2].'
+    """
+    kept: list[str] = []
+    for sentence in _SENTENCE.split(_DANGLING.sub("", text.strip())):
+        bare = _MARKER.sub("", sentence)
+        if _FILLER.sub("", bare) == "" and kept:
+            if not _MARKER.search(kept[-1]):  # the markers belong to the sentence before: move them there
+                end = len(kept[-1].rstrip(".!?"))
+                kept[-1] = kept[-1][:end] + " " + "".join(_MARKER.findall(sentence)) + kept[-1][end:]
+            continue
+        if kept and " ".join(bare.split()) == decline:
+            continue
+        kept.append(sentence)
+    return " ".join(kept).strip()

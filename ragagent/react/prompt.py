@@ -117,20 +117,62 @@ CHAT_RULES = (
     "Thought: <one sentence: what you know and what you need next>\n"
     "Action: <tool>[<input>]\n"
     "After each Action the user replies with \"Observation: <result>\". Never write an Observation yourself. "
-    'For a tool with several arguments write Action: <tool> {"argument": "value"}. Search again with other '
-    "words when a result does not help; a question about two things needs a search for each. When you know "
-    "the answer, write Action: finish[<answer in one or two sentences>], citing the numbered passages it "
-    f'comes from, like [1]. If the documents do not contain the answer, write Action: finish[{NOT_IN_DOCUMENTS}]'
+    'For a tool with several arguments write Action: <tool> {"argument": "value"}.\n'
+    "How to search: many questions take two steps. If the question describes something through another thing "
+    "(\"the director of the film X\", \"the river in the town where Y was born\"), first find that thing's "
+    "name, then search for the name itself with the fact you need. A question about two things needs a "
+    "search for each. Search with a few keywords or a name, not the whole question again. lookup[<word>] "
+    "finds the next sentence with that word in the document the last search opened.\n"
+    "When you know the answer, write Action: finish[<the answer in a few words> [n]]: the answer itself "
+    "(a name, place, date, number, yes or no, or a short phrase), then the numbers of the passages that state "
+    f"it. If the documents do not contain the answer, write Action: finish[{NOT_IN_DOCUMENTS}]"
     "\n\nTools:\n"
 )
-FINAL_NUDGE = ("Observation: You are out of steps. Reply with one line only: Action: finish[your best answer, "
-               "citing passages like [1]]")
+FORMAT_HINT = "\nReply with exactly two lines:\nThought: <one sentence>\nAction: <tool>[<input>]"
+FINAL_NUDGE = ("Observation: You are out of steps. Reply with one line only: Action: finish[your best answer in "
+               "a few words, then the passages like [1]]")
+# Worked runs for instruct models (our own, about invented places and people): a question through another
+# thing (two searches, the second for the name found by the first), a comparison and a calculation.
+CHAT_EXAMPLES = (
+    Example(frozenset({"search", "finish"}), """\
+Question: Which river flows through the town where the painter of "Blue Harbour" was born?
+Thought: I need the painter of "Blue Harbour" first.
+Action: search[Blue Harbour painting painter]
+Observation: [1] (art/blue-harbour.md) "Blue Harbour" is an 1898 oil painting by the Danish painter Ida Berg.
+[2] (art/red-mill.md) "Red Mill" is a watercolour by Karl Holm.
+Thought: The painter is Ida Berg. Now I need the town where Ida Berg was born.
+Action: search[Ida Berg born]
+Observation: [3] (people/ida-berg.md) Ida Berg (1861-1930) was a painter born in Ribe, a town in Denmark.
+[4] (towns/ribe.md) Ribe is the oldest town in Denmark; the Ribe River flows through it.
+Thought: Ida Berg was born in Ribe [3], and the Ribe River flows through Ribe [4].
+Action: finish[the Ribe River [3][4]]
+"""),
+    Example(frozenset({"search", "finish"}), """\
+Question: Which was founded first, Norrby College or Alvik Institute?
+Thought: I need the founding year of each.
+Action: search[Norrby College founded]
+Observation: [1] (schools/norrby.md) Norrby College was founded in 1921 in Uppsala.
+Thought: Norrby College was founded in 1921. Now Alvik Institute.
+Action: search[Alvik Institute founded]
+Observation: [2] (schools/alvik.md) Alvik Institute is a research institute founded in 1897.
+Thought: Alvik Institute (1897) is older than Norrby College (1921).
+Action: finish[Alvik Institute [1][2]]
+"""),
+    Example(frozenset({"calculator", "finish"}), """\
+Question: What is 15% of 2,340?
+Thought: I can compute this with the calculator.
+Action: calculator[0.15 * 2340]
+Observation: 351
+Thought: 15% of 2,340 is 351.
+Action: finish[351]
+"""),
+)
 
 
 def chat_system(tools: Sequence[Tool]) -> str:
     """The system message: the reply grammar, the tools and the applicable worked examples."""
     names = {t.name for t in tools}
-    examples = [e.text for e in EXAMPLES if e.tools <= names]
+    examples = [e.text for e in CHAT_EXAMPLES if e.tools <= names]
     lines = "".join(f"{t.describe()}\n" for t in tools)
     shown = "".join(f"\n{e}" for e in examples)
     return CHAT_RULES + lines + (f"\nExamples of whole runs:\n{shown}" if shown else "")

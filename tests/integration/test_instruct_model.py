@@ -51,6 +51,13 @@ def test_rag_cites_shown_passages_itself(agent: Agent) -> None:
     assert own and all(c.chunk_id in shown for c in own)
 
 
+def test_rag_cites_every_sentence_itself(agent: Agent) -> None:
+    answer = agent.ask("What did the Transformer architecture replace, and who introduced it?", mode="rag")
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", answer.text.strip()) if s]
+    assert answer.answered and sentences and all(re.search(r"\[\d\]", s) for s in sentences)
+    assert answer.citations and all(c.origin == "model" for c in answer.citations)  # nothing left to attribute
+
+
 def test_pal_writes_a_solution_that_runs(agent: Agent) -> None:
     answer = agent.ask("A farmer has 12 cows and buys 3 times as many sheep as cows. How many animals "
                        "does the farmer have now?", mode="pal")
@@ -63,3 +70,10 @@ def test_react_follows_the_action_grammar(agent: Agent) -> None:
     assert answer.steps[0].action == "search" and answer.steps[-1].action == "finish"
     assert not any((s.error or "").startswith("parse error") for s in answer.steps)
     assert answer.text and all(c.chunk_id in {h.chunk.id for h in answer.hits} for c in answer.citations)
+
+
+def test_react_finishes_with_a_short_cited_answer(agent: Agent) -> None:
+    answer = agent.ask("In which year was the Transformer architecture introduced?", mode="react")
+    assert answer.complete and answer.steps[-1].action == "finish"
+    assert re.search(r"\[\d\]", answer.text) and len(re.sub(r"\[\d+\]", "", answer.text).split()) <= 12
+    assert answer.citations and all(c.chunk_id in {h.chunk.id for h in answer.hits} for c in answer.citations)

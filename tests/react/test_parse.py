@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ragagent.react import ParsedStep, ParseError, parse_step
-from ragagent.react.parse import NO_ACTION
+from ragagent.react.parse import NO_ACTION, tidy_answer
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,19 @@ def test_errors_say_how_to_write_the_action(text: str, message: str) -> None:
     result = parse_step(text)
     assert isinstance(result, ParseError) and result.text == text
     assert message in result.message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the Ribe River [3][4]", "the Ribe River [3][4]"),  # already clean: unchanged
+        ("Paris [1]. [1], [3].", "Paris [1]."),  # a markers-only sentence after a cited one is dropped
+        ("Paris. [1] and [2].", "Paris [1][2]."),  # ... or its markers move into the uncited sentence before
+        ("Otto Frisch [1]. The documents do not say.", "Otto Frisch [1]."),  # a decline after an answer
+        ("Born in 1961 [2]. See [2", "Born in 1961 [2]."),  # a cut-off marker
+        ("The documents do not say.", "The documents do not say."),  # a decline on its own stays
+        ("Yes, both are [1][2]. Both date from 1900 [1].", "Yes, both are [1][2]. Both date from 1900 [1]."),
+    ],
+)
+def test_tidy_answer_drops_trailing_debris(text: str, expected: str) -> None:
+    assert tidy_answer(text, "The documents do not say.") == expected
