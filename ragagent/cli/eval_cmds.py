@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -73,9 +74,9 @@ def retrieval(
     report = ingest_paths([corpus], index)  # incremental: an unchanged corpus is reused as is
     if report.failures:
         raise ConfigError(f"{corpus}: {report.failures[0].reason}")
-    opened = open_index(index)
     options = SearchOptions(fusion=fusion)
-    rows = [asdict(evaluate_mode(opened, qs, judged, mode, options)) for mode in chosen]
+    with contextlib.closing(open_index(index)) as opened:
+        rows = [asdict(evaluate_mode(opened, qs, judged, mode, options)) for mode in chosen]
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Annotated
@@ -104,7 +105,8 @@ def search(
     """Search the index and print ranked hits with source:page, score and snippet."""
     from ragagent.index import SearchOptions, open_index
 
-    hits = open_index(index).retrieve(query, k=k, mode=mode, options=SearchOptions(fusion=fusion))
+    with contextlib.closing(open_index(index)) as opened:  # a Milvus Lite file is freed for other processes
+        hits = opened.retrieve(query, k=k, mode=mode, options=SearchOptions(fusion=fusion))
     if as_json:
         typer.echo(json.dumps([hit_to_json(h) for h in hits], indent=2, ensure_ascii=False))
     elif not hits:
@@ -120,9 +122,15 @@ def info(
                                                           "chunks) as JSON.")] = False,
 ) -> None:
     """Describe the index: its backend, settings, counts and sources (checksums are verified)."""
-    from ragagent.index import Index, open_index
+    from ragagent.index import open_index
 
-    opened = open_index(index, verify=True)
+    with contextlib.closing(open_index(index, verify=True)) as opened:
+        _print_info(opened, as_json)
+
+
+def _print_info(opened: object, as_json: bool) -> None:
+    from ragagent.index import Index
+
     if not isinstance(opened, Index):
         from ragagent.cli.render import milvus_info_lines
         from ragagent.index.milvus import MilvusIndex

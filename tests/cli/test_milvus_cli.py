@@ -39,6 +39,9 @@ def test_search_on_milvus(spec: str, fusion: str, hash_queries: None) -> None:
     assert result.exit_code == 0, result.output
     hits = json.loads(result.output)
     assert hits[0]["source"] == "bees.txt"
+    from ragagent.index.milvus import client as milvus_client
+
+    assert not milvus_client._OPEN  # the command closed the index: the Lite file is free for other processes
 
 
 def test_info_reports_the_backend(spec: str) -> None:
@@ -47,6 +50,9 @@ def test_info_reports_the_backend(spec: str) -> None:
     info = json.loads(result.output)
     assert info["backend"] == "milvus-lite" and info["chunks"] == 2
     assert [s["source"] for s in info["sources"]] == ["bees.txt", "tides.txt"]
+    from ragagent.index.milvus import client as milvus_client
+
+    assert not milvus_client._OPEN  # info closed the index too
     text = runner.invoke(app, ["info", "--index", spec]).output
     assert "backend: milvus-lite" in text
 
