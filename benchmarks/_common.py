@@ -17,10 +17,11 @@ import os
 import platform
 import re
 import statistics
+import subprocess
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,39 @@ def dataset(name: str) -> Path:
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def write_jsonl(path: Path, records: Iterable[Mapping[str, Any]]) -> Path:
+    """``records`` as one JSON object a line (UTF-8) at ``path``; returns ``path``."""
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def split_jsonl(records: Sequence[Mapping[str, Any]], directory: Path, parts: int) -> Path:
+    """``records`` dealt round-robin over ``parts`` files ``directory/part{i}.jsonl`` (directory created)."""
+    directory.mkdir()
+    for i in range(parts):
+        write_jsonl(directory / f"part{i}.jsonl", records[i::parts])
+    return directory
+
+
+# -- child processes ----------------------------------------------------------------------------------
+# A benchmark that times one cold process per run re-runs its own script with a hidden ``--child`` flag;
+# the child prints one ``RESULT {json}`` line, which the parent reads back.
+
+def print_result(result: Mapping[str, Any]) -> None:
+    """In a child process: hand ``result`` back to the parent."""
+    print("RESULT " + json.dumps(result))
+
+
+def child_result(command: Sequence[str], label: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Run ``command`` and return its last ``RESULT`` line's JSON; exit with its stderr if it failed."""
+    proc = subprocess.run(list(command), capture_output=True, text=True, check=False, env=env)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+    if proc.returncode != 0 or not lines:
+        sys.exit(f"{label} run failed:\n{proc.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(lines[-1][7:])
+    return result
 
 
 # -- timing -------------------------------------------------------------------------------------------

@@ -23,14 +23,24 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from _common import CHUNK_OVERLAP, CHUNK_SIZE, dataset, machine_info, median, read_jsonl, table
+from _common import (
+    CHUNK_OVERLAP,
+    CHUNK_SIZE,
+    child_result,
+    dataset,
+    machine_info,
+    median,
+    print_result,
+    read_jsonl,
+    table,
+    write_jsonl,
+)
 
 
 def rss_mib() -> float:
@@ -101,16 +111,11 @@ def run_langchain(jsonl: Path) -> dict[str, Any]:
 def child(side: str, jsonl: Path, batch: int | None, max_tokens: int | None) -> None:
     with tempfile.TemporaryDirectory() as work:
         result = run_ours(jsonl, Path(work), batch, max_tokens) if side == "ragagent" else run_langchain(jsonl)
-    print("RESULT " + json.dumps(result))
+    print_result(result)
 
 
 def spawn(side: str, jsonl: Path, extra: list[str]) -> dict[str, Any]:
-    proc = subprocess.run([sys.executable, __file__, "--child", side, "--jsonl", str(jsonl), *extra],
-                          capture_output=True, text=True, check=False)
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
-    if proc.returncode != 0 or not lines:
-        sys.exit(f"{side} run failed:\n{proc.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(lines[-1][7:])
+    result = child_result([sys.executable, __file__, "--child", side, "--jsonl", str(jsonl), *extra], side)
     print(f"  {side:9s} {result['seconds']:.1f}s  {result['chunks']} chunks  embed {result['embed_s']:.1f}s  "
           f"peak RSS {result['peak_rss']:.0f} MiB", flush=True)
     return result
@@ -136,8 +141,7 @@ def main() -> None:
     records = read_jsonl(dataset("scifact") / "corpus.jsonl")[:n_docs]
     results: dict[str, list[dict[str, Any]]] = {"ragagent": [], "langchain": []}
     with tempfile.TemporaryDirectory() as tmp:
-        jsonl = Path(tmp) / "scifact-subset.jsonl"
-        jsonl.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        jsonl = write_jsonl(Path(tmp) / "scifact-subset.jsonl", records)
         for run in range(runs):
             for side in (["ragagent", "langchain"] if run % 2 == 0 else ["langchain", "ragagent"]):
                 results[side].append(spawn(side, jsonl, extra))

@@ -44,6 +44,7 @@ from _common import (
     synthetic_vectors,
     table,
     time_calls,
+    write_jsonl,
 )
 from bench_quality import ragagent_tokenize
 
@@ -60,8 +61,8 @@ def synthetic_index(n: int, kind: str, qtexts: Sequence[str], qvecs: np.ndarray)
     cache = CachedEmbedder([*texts, *qtexts], np.concatenate([vectors, qvecs]))
     if not (directory / "manifest.json").exists():
         with tempfile.TemporaryDirectory() as tmp:
-            jsonl = Path(tmp) / "synthetic.jsonl"
-            jsonl.write_text("".join(json.dumps({"_id": str(i), "text": t}) + "\n" for i, t in enumerate(texts)))
+            jsonl = write_jsonl(Path(tmp) / "synthetic.jsonl",
+                                ({"_id": str(i), "text": t} for i, t in enumerate(texts)))
             ingest_paths([jsonl], directory, embedder=cache,
                          options=IngestOptions(chunk_size=1000, chunk_overlap=125, dense_kind=kind))  # type: ignore[arg-type]
     return Index.open(directory, embedder=cache, verify=False), texts, vectors

@@ -30,7 +30,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from _common import CHUNK_OVERLAP, CHUNK_SIZE, dataset, machine_info, median, read_jsonl, table
+from _common import (
+    CHUNK_OVERLAP,
+    CHUNK_SIZE,
+    child_result,
+    dataset,
+    machine_info,
+    median,
+    print_result,
+    read_jsonl,
+    split_jsonl,
+    table,
+)
 
 BIN = Path(sys.executable).parent
 MODES = ["local", "ray local", "ray 1 node", "ray 2 nodes"]
@@ -46,18 +57,13 @@ def child(corpus: Path, address: str | None) -> None:
         report = ingest_paths([corpus], Path(work) / "index", options=options)
         seconds = time.perf_counter() - t
     assert not report.failures, report.failures
-    print("RESULT " + json.dumps({"seconds": seconds, "embed_s": report.timings["embed_s"],
-                                  "chunks": report.chunks_total,
-                                  "nodes": [n.chunks for n in report.nodes]}))
+    print_result({"seconds": seconds, "embed_s": report.timings["embed_s"], "chunks": report.chunks_total,
+                  "nodes": [n.chunks for n in report.nodes]})
 
 
 def spawn(corpus: Path, mode: str, address: str | None, env: dict[str, str]) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", str(corpus)] + (["--address", address] if address else [])
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
-    if proc.returncode != 0 or not lines:
-        sys.exit(f"{mode} run failed:\n{proc.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(lines[-1][7:])
+    result = child_result(cmd, mode, env)
     print(f"  {mode:12s} {result['seconds']:6.1f} s  {result['chunks']} chunks  embed {result['embed_s']:.1f} s  "
           f"chunks per node {result['nodes']}", flush=True)
     return result
@@ -117,11 +123,7 @@ def main() -> None:
     records = read_jsonl(dataset("scifact") / "corpus.jsonl")[:n_docs]
     results: dict[str, list[dict[str, Any]]] = {m: [] for m in MODES}
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = Path(tmp) / "corpus"
-        corpus.mkdir()
-        for i in range(args.files):
-            part = records[i::args.files]
-            (corpus / f"part{i}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in part), encoding="utf-8")
+        corpus = split_jsonl(records, Path(tmp) / "corpus", args.files)
         for run in range(runs):
             for mode in MODES if run % 2 == 0 else MODES[::-1]:
                 if mode in ("local", "ray local"):
