@@ -38,6 +38,7 @@ from _common import (
     synthetic_chunks,
     table,
     time_calls,
+    write_jsonl,
 )
 
 from ragagent.evaluation import evaluate_mode, read_qrels
@@ -59,17 +60,27 @@ def build(spec: str, corpus: Path, embedder: Any, **options: Any) -> float:
     return took
 
 
-def quality(args: argparse.Namespace) -> list[list[object]]:
-    data = dataset("scifact")
-    local = index_of(data / "corpus.jsonl", scifact_index_dir(None))
+def scifact_embedder(queries: Sequence[Any], qvecs: np.ndarray) -> tuple[CachedEmbedder, int]:
+    """The local SciFact index's chunk vectors and ``queries``' vectors as one embedder; and the chunk count."""
+    local = index_of(dataset("scifact") / "corpus.jsonl", scifact_index_dir(None))
     rows = list(local.store.iter_chunks())
     texts, vectors = [c.text for _, _, c in rows], local.dense.vectors()
     local.close()
+    return CachedEmbedder([*texts, *(q.text for q in queries)], np.concatenate([vectors, qvecs])), len(texts)
+
+
+def close_all(backends: Sequence[tuple[str, Retriever]]) -> None:
+    for _, index in backends:
+        index.close()  # type: ignore[attr-defined]
+
+
+def quality(args: argparse.Namespace) -> list[list[object]]:
+    data = dataset("scifact")
     qrels = read_qrels(data / "qrels" / "test.tsv")
     all_queries, all_qvecs = queries_with_vectors("scifact")
     keep = [i for i, q in enumerate(all_queries) if q.id in qrels][:100 if args.quick else None]
     queries, qvecs = [all_queries[i] for i in keep], all_qvecs[keep]
-    cache = CachedEmbedder([*texts, *(q.text for q in queries)], np.concatenate([vectors, qvecs]))
+    cache, _ = scifact_embedder(queries, qvecs)
     spec = f"milvus:{CACHE / 'scifact-c1000-milvus.db'}"
     build(spec, data / "corpus.jsonl", cache)
     out: list[list[object]] = []
@@ -87,8 +98,7 @@ def quality(args: argparse.Namespace) -> list[list[object]]:
             label = mode if mode != "hybrid" else f"hybrid ({options.fusion})"
             out.append([name, label, f"{s.ndcg_at_10:.3f}", f"{s.recall_at_100:.3f}", len(queries)])
             print(f"  {name:24s} {label:26s} nDCG@10 {s.ndcg_at_10:.3f} recall@100 {s.recall_at_100:.3f}", flush=True)
-    for _, index in backends:
-        index.close()  # type: ignore[attr-defined]
+    close_all(backends)
     return out
 
 
@@ -104,23 +114,17 @@ def latency(name: str, backends: Sequence[tuple[str, Retriever]], queries: Seque
 
 
 def scifact_latency(args: argparse.Namespace) -> list[list[object]]:
-    data = dataset("scifact")
-    local = index_of(data / "corpus.jsonl", scifact_index_dir(None))
-    rows = list(local.store.iter_chunks())
-    texts, vectors = [c.text for _, _, c in rows], local.dense.vectors()
-    local.close()
     queries, qvecs = queries_with_vectors("scifact")
     queries, qvecs = queries[:args.queries], qvecs[:args.queries]
-    cache = CachedEmbedder([*texts, *(q.text for q in queries)], np.concatenate([vectors, qvecs]))
+    cache, n_chunks = scifact_embedder(queries, qvecs)
     backends: list[tuple[str, Retriever]] = [
         ("local (FAISS flat + bm25s)", Index.open(scifact_index_dir(None), embedder=cache, verify=False)),
         ("Milvus Lite (FLAT)", open_index(f"milvus:{CACHE / 'scifact-c1000-milvus.db'}", embedder=cache)),
     ]
     try:
-        return latency(f"SciFact ({len(texts)} chunks)", backends, [q.text for q in queries])
+        return latency(f"SciFact ({n_chunks} chunks)", backends, [q.text for q in queries])
     finally:
-        for _, index in backends:
-            index.close()  # type: ignore[attr-defined]
+        close_all(backends)
 
 
 def synthetic_latency(args: argparse.Namespace) -> list[list[object]]:
@@ -134,8 +138,7 @@ def synthetic_latency(args: argparse.Namespace) -> list[list[object]]:
     cache = CachedEmbedder([*texts, *qtexts], vectors)
     backends: list[tuple[str, Retriever]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        jsonl = Path(tmp) / "synthetic.jsonl"
-        jsonl.write_text("".join(json.dumps({"_id": str(i), "text": t}) + "\n" for i, t in enumerate(texts)))
+        jsonl = write_jsonl(Path(tmp) / "synthetic.jsonl", ({"_id": str(i), "text": t} for i, t in enumerate(texts)))
         for label, spec, kind in [("local (FAISS flat + bm25s)", str(CACHE / f"synthetic-{n}-random-flat"), "flat"),
                                   ("local (FAISS hnsw + bm25s)", str(CACHE / f"synthetic-{n}-random-hnsw"), "hnsw"),
                                   ("Milvus Lite (auto: HNSW)", f"milvus:{CACHE / f'synthetic-{n}-random.db'}", None)]:
@@ -144,8 +147,7 @@ def synthetic_latency(args: argparse.Namespace) -> list[list[object]]:
     try:
         return latency(f"synthetic ({n} chunks, random vectors)", backends, qtexts)
     finally:
-        for _, index in backends:
-            index.close()  # type: ignore[attr-defined]
+        close_all(backends)
 
 
 def main() -> None:
