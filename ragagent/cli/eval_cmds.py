@@ -154,21 +154,22 @@ def citations(
     kind = settings.verify_with
     rarity: Rarity | None = CorpusRarity.from_texts(dict.fromkeys(r.passage for r in rows))
     embedder, model = None, None
-    if index is not None:
-        from ragagent.index import open_index
+    with contextlib.ExitStack() as stack:  # the index stays open while the checker reads its terms, then is closed
+        if index is not None:
+            from ragagent.index import open_index
 
-        opened = open_index(index)
-        rarity = index_rarity(opened)
-        embedder = getattr(opened, "embedder", None) if kind == "embedding" else None
-    elif kind == "embedding":
-        from ragagent.embeddings import SentenceTransformerEmbedder
+            opened = stack.enter_context(contextlib.closing(open_index(index)))
+            rarity = index_rarity(opened)
+            embedder = getattr(opened, "embedder", None) if kind == "embedding" else None
+        elif kind == "embedding":
+            from ragagent.embeddings import SentenceTransformerEmbedder
 
-        embedder = SentenceTransformerEmbedder()
-    if kind == "llm":
-        from ragagent.agent import llm_from_settings
+            embedder = SentenceTransformerEmbedder()
+        if kind == "llm":
+            from ragagent.agent import llm_from_settings
 
-        model = llm_from_settings(settings)
-    report = evaluate_citations(rows, make_checker(kind, rarity=rarity, embedder=embedder, llm=model))
+            model = llm_from_settings(settings)
+        report = evaluate_citations(rows, make_checker(kind, rarity=rarity, embedder=embedder, llm=model))
     summary = {"checker": kind, "n": report.n, "precision": report.precision, "recall": report.recall}
     if as_json:
         typer.echo(json.dumps({**summary, "groups": report_rows(report)}, indent=2))

@@ -57,6 +57,21 @@ def test_info_reports_the_backend(spec: str) -> None:
     assert "backend: milvus-lite" in text
 
 
+def test_eval_citations_with_a_milvus_index_releases_it(spec: str, tmp_path: Path) -> None:
+    labelled = tmp_path / "claims.jsonl"
+    labelled.write_text(json.dumps({"claim": "Honey bees communicate with a waggle dance.",
+                                    "passage": "Honey bees communicate with a waggle dance.", "label": "supported"})
+                        + "\n" + json.dumps({"claim": "Spring tides happen at noon.", "passage": "Honey bees dance.",
+                                              "label": "not"}) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "citations", str(labelled), "--index", spec, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["n"] == 2 and report["recall"] == 1.0
+    from ragagent.index.milvus import client as milvus_client
+
+    assert not milvus_client._OPEN  # eval citations closed the index it read term rarity from
+
+
 def test_milvus_fusion_on_a_directory_index_is_a_clear_error(tmp_path: Path, hash_ingest: None) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
