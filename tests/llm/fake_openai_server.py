@@ -6,12 +6,12 @@ records the JSON body and headers it received. It runs in a thread; use it as a 
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.loopback import JsonHandler, LoopbackServer
 
 
 @dataclass(frozen=True)
@@ -29,23 +29,12 @@ class Request:
 
 
 @dataclass
-class FakeOpenAIServer:
+class FakeOpenAIServer(LoopbackServer):
     script: list[Reply]
     requests: list[Request] = field(default_factory=list)
 
-    def __enter__(self) -> FakeOpenAIServer:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return _handler(self)
 
     def next_reply(self, request: Request) -> Reply:
         self.requests.append(request)
@@ -66,22 +55,12 @@ def completion_body(reply: Reply) -> dict[str, Any]:
 
 
 def _handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         def do_POST(self) -> None:
-            length = int(self.headers.get("content-length", 0))
             headers = {k.lower(): v for k, v in self.headers.items()}
-            request = Request(json.loads(self.rfile.read(length)), headers)
-            reply = server.next_reply(request)
+            reply = server.next_reply(Request(self.read_json(), headers))
             time.sleep(reply.delay_s)
-            body = completion_body(reply) if reply.status == 200 else {"error": {"message": reply.text}}
-            data = json.dumps(body).encode()
-            self.send_response(reply.status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
+            self.send_json(reply.status,
+                           completion_body(reply) if reply.status == 200 else {"error": {"message": reply.text}})
 
     return Handler

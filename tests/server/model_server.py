@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.loopback import JsonHandler, LoopbackServer
 
 Reply = Callable[[str], str]
 
@@ -27,23 +28,12 @@ def prompt_of(body: dict[str, Any]) -> str:
 
 
 @dataclass
-class ScriptedModelServer:
+class ScriptedModelServer(LoopbackServer):
     reply: Reply
     prompts: list[str] = field(default_factory=list)
 
-    def __enter__(self) -> ScriptedModelServer:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return _handler(self)
 
     @property
     def spec(self) -> str:
@@ -59,11 +49,11 @@ def _chunk(delta: dict[str, Any], finish: str | None = None, usage: dict[str, in
 
 
 def _handler(server: ScriptedModelServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         protocol_version = "HTTP/1.1"
 
         def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))))
+            body = self.read_json()
             prompt = prompt_of(body)
             server.prompts.append(prompt)
             text = server.reply(prompt)
@@ -83,17 +73,9 @@ def _handler(server: ScriptedModelServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.close_connection = True
                 return
-            data = json.dumps({"id": "chatcmpl-scripted", "object": "chat.completion", "created": 0,
-                               "model": "scripted", "usage": usage,
-                               "choices": [{"index": 0, "finish_reason": "stop",
-                                            "message": {"role": "assistant", "content": text}}]}).encode()
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
+            self.send_json(200, {"id": "chatcmpl-scripted", "object": "chat.completion", "created": 0,
+                                 "model": "scripted", "usage": usage,
+                                 "choices": [{"index": 0, "finish_reason": "stop",
+                                              "message": {"role": "assistant", "content": text}}]})
 
     return Handler
