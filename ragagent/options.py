@@ -95,3 +95,4 @@ class RagOptions:
     min_dense_similarity: float = MIN_DENSE_SIMILARITY
     min_term_coverage: float = MIN_TERM_COVERAGE
     attribute: bool = True  # cite uncited sentences that a shown passage supports (origin="attributed")
+    correct: bool = True  # move a citation its sentence does not support to the shown passage that does

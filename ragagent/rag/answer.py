@@ -19,7 +19,7 @@ from ragagent.llm.base import (
     prompt_style,
 )
 from ragagent.options import RagOptions, generation_for
-from ragagent.rag.citations import CitationVerifier, strip_markers
+from ragagent.rag.citations import CitationVerifier, combine, strip_markers
 from ragagent.rag.prompt import NOT_IN_DOCUMENTS, build_prompt
 from ragagent.rag.streaming import SentenceStream
 from ragagent.retriever import Retriever, TermAnalyzer
@@ -81,9 +81,9 @@ class RagRun:
         packed = build_prompt(self.question, relevant, budget_tokens=budget, count_tokens=count,
                               chat=prompt_style(self.llm) == "chat", history=self.history)
         passages = [h.chunk for h in packed.shown]
-        # What is streamed is the final text: sentences are finalised (attributed markers) as they end.
-        attributed: dict[str, tuple[Citation, ...]] = {}  # each finished sentence's citations, computed once
-        stream = SentenceStream(self._finisher(passages, attributed))
+        # What is streamed is the final text: sentences are finalised (markers corrected or added) as they end.
+        finished: dict[str, tuple[Citation, ...]] = {}  # each sentence's citations, computed once
+        stream = SentenceStream(self._finisher(passages, finished))
         pieces: list[str] = []
         for piece in self.llm.stream(packed.prompt, stop=packed.stop, settings=self.settings):
             pieces.append(piece)
@@ -95,13 +95,10 @@ class RagRun:
         abstention = abstention_of(raw)
         citations: tuple[Citation, ...] = ()
         if abstention is None:
-            citations = self.verifier.verify(raw, passages)
-            if self.options.attribute:
-                first: dict[int, Citation] = {}  # as attribute() over the whole text: the first per passage
-                for sentence in stream.finished:
-                    for cite in attributed[sentence]:
-                        first.setdefault(cite.n, cite)
-                citations = merge_citations(citations, tuple(first.values()))
+            used = set(stream.finished)  # a sentence shown in its plain form keeps the model's own markers
+            citations = combine([cites if sentence in used else
+                                 self.verifier.finish(sentence, passages, attribute=False, correct=False)[1]
+                                 for sentence, cites in finished.items()])
         self._answer = Answer(
             question=self.question, text=text, mode="rag", citations=citations, hits=packed.shown, usage=usage,
             answered=abstention is None, abstention=abstention,
@@ -110,13 +107,11 @@ class RagRun:
         )
 
     def _finisher(self, passages: Sequence[Chunk],
-                  attributed: dict[str, tuple[Citation, ...]]) -> Callable[[str], str]:
-        """The sentence's final form; with attribution on, its citations are kept in ``attributed``."""
-        if not self.options.attribute:
-            return lambda sentence: " ".join(sentence.split())
-
+                  finished: dict[str, tuple[Citation, ...]]) -> Callable[[str], str]:
+        """The sentence's final form (:meth:`CitationVerifier.finish`); its citations go in ``finished``."""
         def finish(sentence: str) -> str:
-            final, attributed[sentence] = self.verifier.attribute(sentence, passages)
+            final, finished[sentence] = self.verifier.finish(sentence, passages, attribute=self.options.attribute,
+                                                             correct=self.options.correct)
             return final
 
         return finish
@@ -133,12 +128,6 @@ def abstention_of(reply: str) -> Abstention | None:
 
 def _normalise(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
-
-
-def merge_citations(cited: tuple[Citation, ...], attributed: tuple[Citation, ...]) -> tuple[Citation, ...]:
-    """The model's citations win; an attributed one is added only for a passage the model did not cite."""
-    taken = {c.n for c in cited}
-    return tuple(sorted(cited + tuple(c for c in attributed if c.n not in taken), key=lambda c: c.n))
 
 
 def answer_rag(question: str, index: Retriever, llm: LLM, *, settings: GenerationSettings | None = None,
