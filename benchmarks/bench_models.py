@@ -130,14 +130,16 @@ def run_pal(llm: Any, item: dict[str, Any], settings: Any) -> dict[str, Any]:
             "predicted": answer.text, "attempts": len(answer.steps), "error": answer.steps[-1].error}
 
 
-class Replay:
-    """A results file's answers played back as the model's output: the real model's tokenizer, context window
-    and prompt style (so retrieval and packing are exactly those of the run), the text it generated then.
-    Lets a change *after* generation (citation checks, correction, attribution) be measured on the same
-    outputs (``--replay``): generation is greedy with a fixed seed, so a new run would produce the same text."""
+class Tape:
+    """The model between RAG and the benchmark: records what it streams (``heard``: the model's own text,
+    before ragagent corrects or adds any citation), or, with ``reply`` set, plays that text back instead of
+    generating — with the real model's tokenizer, context window and prompt style, so retrieval and packing
+    are exactly those of the recorded run. ``--replay`` uses it to measure a change made *after* generation
+    (citation checks, correction, attribution) on the same outputs: generation is greedy with a fixed seed, so
+    a new run would produce the same text."""
 
     def __init__(self, llm: Any) -> None:
-        self.llm, self.reply = llm, ""
+        self.llm, self.reply, self.heard = llm, None, list[str]()  # reply: str | None
 
     @property
     def prompt_style(self) -> Any:
@@ -151,18 +153,25 @@ class Replay:
         return int(self.llm.count_tokens(text))
 
     def stream(self, prompt: Any, *, stop: Any = (), settings: Any = None) -> Any:
-        yield from re.findall(r"\S+\s*|\s+", self.reply)  # word by word, as a model streams
+        pieces = (re.findall(r"\S+\s*|\s+", self.reply) if self.reply is not None
+                  else self.llm.stream(prompt, stop=stop, settings=settings))
+        for piece in pieces:  # a replay goes word by word, as a model streams
+            self.heard.append(piece)
+            yield piece
 
     def complete(self, prompt: Any, *, stop: Any = (), settings: Any = None) -> Any:
-        raise NotImplementedError("replay only streams RAG answers")
+        raise NotImplementedError("the tape only streams (RAG answers)")
 
 
-def run_rag(llm: Any, item: dict[str, Any], settings: Any, index: Any, gold: set[str]) -> dict[str, Any]:
+def run_rag(tape: Tape, item: dict[str, Any], settings: Any, index: Any, gold: set[str]) -> dict[str, Any]:
     from ragagent.rag.answer import RagOptions, RagRun
     from ragagent.rag.citations import CitationVerifier, parse_claims
 
-    run = RagRun(item["text"], index, llm, settings, RagOptions(k=5), CitationVerifier())
-    raw = "".join(run).strip()  # what the model wrote, before ragagent corrects or adds citations
+    tape.heard.clear()
+    run = RagRun(item["text"], index, tape, settings, RagOptions(k=5), CitationVerifier())
+    for _ in run:
+        pass
+    raw = "".join(tape.heard).strip()  # what the model wrote, before ragagent corrects or adds citations
     answer = run.result()
     shown = [h.chunk.span.source.split("#", 1)[-1] for h in answer.hits]
     # The passages the model's own markers name (once each), and the citations shown for them after checking:
@@ -197,6 +206,15 @@ def run_react(llm: Any, item: dict[str, Any], settings: Any, index: Any) -> dict
             "parse_failure": any((s.error or "") == "too many unparsable replies" for s in answer.steps)}
 
 
+def replay_rows(path: Path) -> dict[str, dict[str, Any]]:
+    """A results file's rows by id; only files whose ``raw`` is the model's own text (recorded by :class:`Tape`)."""
+    records = read_jsonl(path)
+    if not all(r.get("raw") == "model" for r in records if r.get("meta")):
+        raise SystemExit(f"{path}: recorded before the model's own text was kept (its 'raw' is the final answer "
+                         "text, with ragagent's citations); it cannot be replayed")
+    return {r["id"]: r for r in records if "id" in r}
+
+
 def measure(args: argparse.Namespace) -> None:
     from ragagent.llm import GenerationSettings, load_llm
 
@@ -208,11 +226,10 @@ def measure(args: argparse.Namespace) -> None:
     index = hotpot_index() if args.mode in ("rag", "react") else None
     began = time.perf_counter()
     llm = load_llm(f"local:{args.model}", n_ctx=args.n_ctx, n_threads=args.threads)
-    replayed = {r["id"]: r for r in read_jsonl(args.replay) if "id" in r} if args.replay else {}
-    if args.replay:
-        llm = Replay(llm)
-    meta = {"meta": True, "load_s": time.perf_counter() - began, "n_ctx": args.n_ctx, "machine": machine_info(),
-            "threads": args.threads,
+    replayed = replay_rows(args.replay) if args.replay else {}
+    tape = Tape(llm)
+    meta = {"meta": True, "raw": "model", "load_s": time.perf_counter() - began, "n_ctx": args.n_ctx,
+            "machine": machine_info(), "threads": args.threads,
             "max_tokens": args.max_tokens, "command": " ".join(sys.argv)}
     settings = GenerationSettings(temperature=0.0, max_tokens=args.max_tokens, repeat_penalty=args.repeat_penalty)
     if not args.replay:
@@ -228,13 +245,12 @@ def measure(args: argparse.Namespace) -> None:
         for item_id, item in items:
             if item_id in done or (args.replay and item_id not in replayed):
                 continue
-            if args.replay:
-                llm.reply = replayed[item_id]["raw"]
+            tape.reply = replayed[item_id]["raw"] if args.replay else None
             started = time.perf_counter()
             if args.mode == "pal":
                 row = run_pal(llm, item, settings)
             elif args.mode == "rag":
-                row = run_rag(llm, item, settings, index, gold[item_id])
+                row = run_rag(tape, item, settings, index, gold[item_id])
             else:
                 row = run_react(llm, item, settings, index)
             row |= {"id": item_id, "abstain": item.get("abstain", False), "seconds": time.perf_counter() - started,
@@ -261,7 +277,7 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=384)
     parser.add_argument("--repeat-penalty", type=float, default=1.1)
     parser.add_argument("--replay", type=Path, default=None,
-                        help="rag: play back this results file's answers instead of generating (see Replay)")
+                        help="rag: play back this results file's answers instead of generating (see Tape)")
     parser.add_argument("--report", action="store_true", help="print the tables from the stored results")
     args = parser.parse_args()
     if args.replay and args.mode != "rag":

@@ -20,31 +20,24 @@ from ragagent.llm.base import (
 )
 from ragagent.options import RagOptions, generation_for
 from ragagent.rag.citations import CitationVerifier, combine, strip_markers
+from ragagent.rag.links import follow_links, terms_of
 from ragagent.rag.prompt import NOT_IN_DOCUMENTS, build_prompt
 from ragagent.rag.streaming import SentenceStream
-from ragagent.retriever import Retriever, TermAnalyzer
+from ragagent.retriever import Retriever
 from ragagent.types import Abstention, Answer, AnswerStream, Chunk, Citation, Hit, Usage
 
 _FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
-_WORD = re.compile(r"\w\w+")
-
-
-def _terms_of(retriever: Retriever) -> Callable[[str], set[str]]:
-    """The retriever's own analyzer (:class:`TermAnalyzer`), else lowercase words of two or more characters."""
-    if isinstance(retriever, TermAnalyzer):
-        return lambda text: set(retriever.terms(text))
-    return lambda text: set(_WORD.findall(text.lower()))
 
 
 def relevant_hits(retriever: Retriever, question: str, hits: Sequence[Hit], options: RagOptions) -> list[Hit]:
     """The hits that pass the relevance floor: dense similarity, or coverage of the question's terms."""
-    terms_of = _terms_of(retriever)
-    terms = terms_of(question)
+    terms = terms_of(retriever)
+    wanted = terms(question)
     out = []
     for hit in hits:
         dense = hit.component("dense")
-        words = terms_of(hit.chunk.text)
-        coverage = len(terms & words) / len(terms) if terms else 0.0
+        words = terms(hit.chunk.text)
+        coverage = len(wanted & words) / len(wanted) if wanted else 0.0
         if (dense is not None and dense.score >= options.min_dense_similarity) or coverage >= options.min_term_coverage:
             out.append(hit)
     return out
@@ -69,7 +62,8 @@ class RagRun:
         started = time.perf_counter()
         hits = self.index.retrieve(self.question, k=self.options.k, mode=self.options.search_mode)
         retrieved = time.perf_counter()
-        relevant = relevant_hits(self.index, self.question, hits, self.options)
+        relevant = follow_links(self.index, self.question, relevant_hits(self.index, self.question, hits, self.options),
+                                k=self.options.k, links=self.options.follow_links)
         if not relevant:
             self._answer = Answer(self.question, NOT_IN_DOCUMENTS, "rag", hits=tuple(hits), answered=False,
                                   abstention="no_relevant_passages",
