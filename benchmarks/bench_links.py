@@ -1,4 +1,4 @@
-"""RAG link following (``ragagent.rag.links``) on HotpotQA: are both supporting paragraphs shown?
+"""RAG link following (``ragagent.links``) on HotpotQA: are both supporting paragraphs shown?
 
     python benchmarks/bench_links.py            # dev and test halves, links 0 (off) / 1 / 2 / 3
 
@@ -17,9 +17,9 @@ from typing import Any
 from _common import CACHE, machine_info
 from bench_models import ABSTAIN, hotpot, hotpot_index, split_of
 
+from ragagent.links import follow_links
 from ragagent.options import RagOptions
 from ragagent.rag.answer import relevant_hits
-from ragagent.rag.links import follow_links
 
 K = 5
 

@@ -84,7 +84,7 @@ class SourceReader(Protocol):
 class TitledSources(Protocol):
     """The title of every titled document (a JSONL record's title, an HTML ``<title>``) and its sources.
 
-    What RAG's link following (:mod:`ragagent.rag.links`) looks for in a passage: a mention of another
+    What RAG's link following (:mod:`ragagent.links`) looks for in a passage: a mention of another
     document by its title.
     """
 

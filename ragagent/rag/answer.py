@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 
+from ragagent.links import follow_links, terms_of
 from ragagent.llm.base import (
     LLM,
     GenerationSettings,
@@ -20,7 +21,6 @@ from ragagent.llm.base import (
 )
 from ragagent.options import RagOptions, generation_for
 from ragagent.rag.citations import CitationVerifier, combine, strip_markers
-from ragagent.rag.links import follow_links, terms_of
 from ragagent.rag.prompt import NOT_IN_DOCUMENTS, build_prompt
 from ragagent.rag.streaming import SentenceStream
 from ragagent.retriever import Retriever

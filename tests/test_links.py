@@ -11,8 +11,8 @@ import pytest
 
 from ragagent.index import open_index
 from ragagent.ingest import ingest_paths
+from ragagent.links import TitleMatcher, follow_links
 from ragagent.rag.answer import RagOptions, answer_rag
-from ragagent.rag.links import TitleMatcher, follow_links
 from ragagent.retriever import TitledSources
 from tests.fakes import HashEmbedder, ScriptedLLM
 from tests.index.backends import BACKENDS, spec_for
@@ -85,3 +85,13 @@ def test_a_retriever_without_titles_is_left_alone() -> None:
             return []
 
     assert follow_links(Plain(), QUESTION, [], k=3, links=2) == []  # type: ignore[arg-type]
+
+
+def test_the_search_tool_shows_a_linked_document(backend: Any) -> None:
+    from ragagent.tools import default_tools
+
+    search = next(t for t in default_tools(backend, None, k=3) if t.name == "search")
+    out = search.run({"query": QUESTION})
+    assert "The Great Mouse Detective (film)" in out and "Burny Mattinson" in out
+    plain = next(t for t in default_tools(backend, None, k=3, links=0) if t.name == "search")
+    assert "Burny Mattinson" not in plain.run({"query": QUESTION})

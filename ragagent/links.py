@@ -5,8 +5,9 @@ two documents, and the second rarely shares the question's words: it is named *i
 1986 Disney film The Great Mouse Detective"). Like following a wiki link, :func:`follow_links` looks in the
 top :data:`ANCHORS` passages for the titles of other indexed documents and shows up to ``links`` of them
 (most question terms first; of each, the chunk sharing most of the question's terms) in place of the
-lowest-ranked hits. On HotpotQA both supporting paragraphs are among five passages for 81% of the dev
-questions and 82% of the test questions, against 61% and 56% without (``benchmarks/bench_links.py``).
+lowest-ranked hits. With one link, both supporting paragraphs of a HotpotQA question are among five passages
+for 78% of the dev questions and 80% of the test questions, against 61% and 56% without
+(``benchmarks/bench_links.py``). Used by RAG and by the ``search`` tool (ReAct).
 
 Titles are matched case-sensitively as whole words, with a trailing disambiguation in parentheses dropped
 ("Ed Wood (film)" is found as "Ed Wood"); titles shorter than :data:`MIN_TITLE_CHARS` characters or without
@@ -92,23 +93,20 @@ def follow_links(retriever: Retriever, question: str, hits: Sequence[Hit], *, k:
     if links <= 0 or not shown or not isinstance(retriever, TitledSources) or not isinstance(retriever, SourceReader):
         return shown
     fixed = shown[: max(k - links, 1)]
-    seen = {h.chunk.span.source for h in fixed}
+    seen = {h.chunk.span.source for h in shown}  # a named document already shown is not a new link
     found = [s for h in fixed[:ANCHORS] for s in _matcher(retriever).sources_in(h.chunk.text) if s not in seen]
     if not found:
         return shown
     terms = terms_of(retriever)
     wanted = terms(question)
-    retrieved = {h.chunk.span.source: h for h in hits}
     picks: list[tuple[int, int, Hit]] = []
     for order, source in enumerate(list(dict.fromkeys(found))[:MAX_CANDIDATES]):
-        hit = retrieved.get(source) or _best_chunk(retriever.source_chunks(source), wanted, terms)
+        hit = _best_chunk(retriever.source_chunks(source), wanted, terms)
         if hit is not None:
             picks.append((-len(wanted & terms(hit.chunk.text)), order, hit))
-    linked = [replace(hit, rank=len(fixed) + i) if hit.retriever == "link" else hit
-              for i, (_, _, hit) in enumerate(sorted(picks, key=lambda p: p[:2])[: k - len(fixed)], start=1)]
-    taken = seen | {h.chunk.span.source for h in linked}
-    rest = [h for h in shown[len(fixed):] if h.chunk.span.source not in taken]
-    return fixed + linked + rest[: k - len(fixed) - len(linked)]
+    linked = [hit for _, _, hit in sorted(picks, key=lambda p: p[:2])[: k - len(fixed)]]
+    kept = shown[: k - len(linked)]
+    return kept + [replace(hit, rank=len(kept) + i) for i, hit in enumerate(linked, start=1)]
 
 
 def _best_chunk(chunks: Sequence[Chunk], wanted: set[str], terms: Callable[[str], set[str]]) -> Hit | None:
