@@ -78,7 +78,8 @@ def report(results: Path) -> str:
         headers = {"pal": ["model", "run", "GSM8K correct (N)", "repair rounds"],
                    "rag": ["model", "run", "N answerable", "contains gold", "F1", "declined (answerable)",
                            "sentences cited by model",
-                           "citation precision (gold)", "N abstain", "abstained"],
+                           "citation precision (gold): model's numbers", "citation precision (gold): shown",
+                           "citations corrected", "N abstain", "abstained"],
                    "react": ["model", "run", "N", "ReAct F1", "ReAct contains gold", "RAG F1 (same questions)",
                              "RAG contains gold (same questions)", "mean steps", "parse errors / steps",
                              "runs ending in parse failure"]}
@@ -92,10 +93,14 @@ def _rag(items: list[dict[str, Any]]) -> list[str]:
     cited = sum(r["cited_sentences"] for r in answerable if r["answered"])
     said = sum(r["sentences"] for r in answerable if r["answered"])
     own, on_gold = sum(r["own_citations"] for r in answerable), sum(r["gold_citations"] for r in answerable)
+    named = [r for r in answerable if "model_citations" in r]  # recorded since the citation correction
+    model, model_gold = sum(r["model_citations"] for r in named), sum(r["model_gold"] for r in named)
     return [str(len(answerable)), share([r["contains"] for r in answerable]), score([r["f1"] for r in answerable]),
             f"{sum(not r['answered'] for r in answerable)}/{len(answerable)}",
             f"{cited}/{said} = {cited / said:.0%}" if said else "–",
-            f"{on_gold}/{own} = {on_gold / own:.2f}" if own else "–", str(len(abstain)),
+            f"{model_gold}/{model} = {model_gold / model:.2f}" if model else "–",
+            f"{on_gold}/{own} = {on_gold / own:.2f}" if own else "–",
+            str(sum(r.get("corrected", 0) for r in answerable)) if named else "–", str(len(abstain)),
             f"{sum(not r['answered'] for r in abstain)}/{len(abstain)}" if abstain else "–"]
 
 

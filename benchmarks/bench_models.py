@@ -36,14 +36,17 @@ import sys
 import time
 from collections import Counter
 from itertools import zip_longest
+from pathlib import Path
 from typing import Any
 
 from _common import CACHE, DATA, index_of, machine_info, read_jsonl
 
+from ragagent.rag.citations import SENTENCE_END  # the answer's sentences as ragagent splits them
+
 RESULTS = CACHE / "results" / "models"
+SPEED_FIELDS = ("seconds", "rss_mb", "prompt_n", "prompt_ms", "gen_n", "gen_ms")
 ABSTAIN = range(200, 220)
 _CITE = re.compile(r"\[\d+\]")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
 
 
 def normalize(text: str) -> str:
@@ -63,7 +66,7 @@ def f1(prediction: str, gold: str) -> float:
 
 
 def sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE.split(text.strip()) if s.strip()]
+    return [s for s in SENTENCE_END.split(text.strip()) if s.strip()]
 
 
 def split_of(qid: str) -> str:
@@ -127,20 +130,63 @@ def run_pal(llm: Any, item: dict[str, Any], settings: Any) -> dict[str, Any]:
             "predicted": answer.text, "attempts": len(answer.steps), "error": answer.steps[-1].error}
 
 
-def run_rag(llm: Any, item: dict[str, Any], settings: Any, index: Any, gold: set[str]) -> dict[str, Any]:
-    from ragagent.rag.answer import RagOptions, RagRun
-    from ragagent.rag.citations import CitationVerifier
+class Tape:
+    """The model between RAG and the benchmark: records what it streams (``heard``: the model's own text,
+    before ragagent corrects or adds any citation), or, with ``reply`` set, plays that text back instead of
+    generating — with the real model's tokenizer, context window and prompt style, so retrieval and packing
+    are exactly those of the recorded run. ``--replay`` uses it to measure a change made *after* generation
+    (citation checks, correction, attribution) on the same outputs: generation is greedy with a fixed seed, so
+    a new run would produce the same text."""
 
-    run = RagRun(item["text"], index, llm, settings, RagOptions(k=5), CitationVerifier())
-    raw = "".join(run).strip()  # what the model wrote, before ragagent attributes uncited sentences
+    def __init__(self, llm: Any) -> None:
+        self.llm, self.reply, self.heard = llm, None, list[str]()  # reply: str | None
+
+    @property
+    def prompt_style(self) -> Any:
+        return self.llm.prompt_style
+
+    @property
+    def context_window(self) -> int:
+        return int(self.llm.context_window)
+
+    def count_tokens(self, text: str) -> int:
+        return int(self.llm.count_tokens(text))
+
+    def stream(self, prompt: Any, *, stop: Any = (), settings: Any = None) -> Any:
+        pieces = (re.findall(r"\S+\s*|\s+", self.reply) if self.reply is not None
+                  else self.llm.stream(prompt, stop=stop, settings=settings))
+        for piece in pieces:  # a replay goes word by word, as a model streams
+            self.heard.append(piece)
+            yield piece
+
+    def complete(self, prompt: Any, *, stop: Any = (), settings: Any = None) -> Any:
+        raise NotImplementedError("the tape only streams (RAG answers)")
+
+
+def run_rag(tape: Tape, item: dict[str, Any], settings: Any, index: Any, gold: set[str]) -> dict[str, Any]:
+    from ragagent.rag.answer import RagOptions, RagRun
+    from ragagent.rag.citations import CitationVerifier, parse_claims
+
+    tape.heard.clear()
+    run = RagRun(item["text"], index, tape, settings, RagOptions(k=5), CitationVerifier())
+    for _ in run:
+        pass
+    raw = "".join(tape.heard).strip()  # what the model wrote, before ragagent corrects or adds citations
     answer = run.result()
-    own = [c for c in answer.citations if c.origin == "model"]
+    shown = [h.chunk.span.source.split("#", 1)[-1] for h in answer.hits]
+    # The passages the model's own markers name (once each), and the citations shown for them after checking:
+    # the model's (kept or corrected to the passage that supports the claim), not those added to uncited sentences.
+    named = {n for claim in parse_claims(raw) for n in claim.numbers if 1 <= n <= len(shown)}
+    named = named if answer.answered else set()
+    own = [c for c in answer.citations if c.origin != "attributed"]
     said = sentences(raw)
     return {"text": answer.text, "raw": raw, "answered": answer.answered, "gold": item["answer"],
             "contains": normalize(item["answer"]) in normalize(answer.text), "f1": f1(answer.text, item["answer"]),
             "em": normalize(answer.text) == normalize(item["answer"]),
             "cited_sentences": sum(bool(_CITE.search(s)) for s in said), "sentences": len(said),
+            "model_citations": len(named), "model_gold": sum(shown[n - 1] in gold for n in named),
             "own_citations": len(own), "gold_citations": sum(c.source.split("#", 1)[-1] in gold for c in own),
+            "corrected": sum(c.origin == "corrected" for c in own),
             "gold_shown": len(gold & {h.chunk.span.source.split("#", 1)[-1] for h in answer.hits}),
             "verified": sum(c.verified for c in own)}
 
@@ -160,6 +206,15 @@ def run_react(llm: Any, item: dict[str, Any], settings: Any, index: Any) -> dict
             "parse_failure": any((s.error or "") == "too many unparsable replies" for s in answer.steps)}
 
 
+def replay_rows(path: Path) -> dict[str, dict[str, Any]]:
+    """A results file's rows by id; only files whose ``raw`` is the model's own text (recorded by :class:`Tape`)."""
+    records = read_jsonl(path)
+    if not all(r.get("raw") == "model" for r in records if r.get("meta")):
+        raise SystemExit(f"{path}: recorded before the model's own text was kept (its 'raw' is the final answer "
+                         "text, with ragagent's citations); it cannot be replayed")
+    return {r["id"]: r for r in records if "id" in r}
+
+
 def measure(args: argparse.Namespace) -> None:
     from ragagent.llm import GenerationSettings, load_llm
 
@@ -171,11 +226,14 @@ def measure(args: argparse.Namespace) -> None:
     index = hotpot_index() if args.mode in ("rag", "react") else None
     began = time.perf_counter()
     llm = load_llm(f"local:{args.model}", n_ctx=args.n_ctx, n_threads=args.threads)
-    meta = {"meta": True, "load_s": time.perf_counter() - began, "n_ctx": args.n_ctx, "machine": machine_info(),
-            "threads": args.threads,
+    replayed = replay_rows(args.replay) if args.replay else {}
+    tape = Tape(llm)
+    meta = {"meta": True, "raw": "model", "load_s": time.perf_counter() - began, "n_ctx": args.n_ctx,
+            "machine": machine_info(), "threads": args.threads,
             "max_tokens": args.max_tokens, "command": " ".join(sys.argv)}
     settings = GenerationSettings(temperature=0.0, max_tokens=args.max_tokens, repeat_penalty=args.repeat_penalty)
-    perf(llm)
+    if not args.replay:
+        perf(llm)
     if args.mode == "pal":
         items = [(f"gsm8k-{i}", r) for i, r in enumerate(read_jsonl(DATA / "gsm8k" / "test.jsonl")[: args.limit])]
     else:
@@ -185,17 +243,20 @@ def measure(args: argparse.Namespace) -> None:
     with out.open("a", encoding="utf-8") as sink:
         sink.write(json.dumps(meta) + "\n")
         for item_id, item in items:
-            if item_id in done:
+            if item_id in done or (args.replay and item_id not in replayed):
                 continue
+            tape.reply = replayed[item_id]["raw"] if args.replay else None
             started = time.perf_counter()
             if args.mode == "pal":
                 row = run_pal(llm, item, settings)
             elif args.mode == "rag":
-                row = run_rag(llm, item, settings, index, gold[item_id])
+                row = run_rag(tape, item, settings, index, gold[item_id])
             else:
                 row = run_react(llm, item, settings, index)
             row |= {"id": item_id, "abstain": item.get("abstain", False), "seconds": time.perf_counter() - started,
-                    "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **perf(llm)}
+                    "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            # A replay keeps the generating run's speed (it generated nothing itself).
+            row |= {k: replayed[item_id][k] for k in SPEED_FIELDS} if args.replay else perf(llm)
             sink.write(json.dumps(row) + "\n")
             sink.flush()
             print(f"{item_id}: {json.dumps({k: row[k] for k in row if k not in ('raw', 'text')})[:300]}", flush=True)
@@ -215,8 +276,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-tokens", type=int, default=384)
     parser.add_argument("--repeat-penalty", type=float, default=1.1)
+    parser.add_argument("--replay", type=Path, default=None,
+                        help="rag: play back this results file's answers instead of generating (see Tape)")
     parser.add_argument("--report", action="store_true", help="print the tables from the stored results")
     args = parser.parse_args()
+    if args.replay and args.mode != "rag":
+        parser.error("--replay plays back RAG answers: use it with --mode rag")
     if args.report:
         from _models_report import report
 

@@ -114,7 +114,7 @@ class Agent:
 
         s = self.settings
         tools = default_tools(self.index, self.executor, k=s.k, timeout_s=s.sandbox_timeout_s,
-                              memory_mb=s.sandbox_memory_mb) + list(self.tools)
+                              memory_mb=s.sandbox_memory_mb, links=s.follow_links) + list(self.tools)
         return run_react(question, self.llm, tools, settings=self.settings.generation("react"),
                          max_steps=s.max_steps, verifier=self.verifier, on_step=on_step,
                          search_first=s.react_search_first)

@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from ragagent.errors import ConfigError
 from ragagent.options import (
     DEFAULT_GENERATION,
+    FOLLOW_LINKS,
     MIN_DENSE_SIMILARITY,
     MIN_TERM_COVERAGE,
     MODE_MAX_TOKENS,
@@ -50,6 +51,7 @@ class Settings(BaseSettings):
     query_encoder: QueryBackend = "auto"  # auto: ONNX Runtime, else sentence-transformers
     min_dense_similarity: float = MIN_DENSE_SIMILARITY
     min_term_coverage: float = Field(MIN_TERM_COVERAGE, ge=0, le=1)
+    follow_links: int = Field(FOLLOW_LINKS, ge=0, le=100)  # RAG: documents named in the top passages (0 = off)
     temperature: float = Field(DEFAULT_GENERATION.temperature, ge=0)
     top_p: float | None = Field(None, gt=0, le=1)
     top_k: int | None = Field(None, ge=1)
@@ -83,7 +85,7 @@ class Settings(BaseSettings):
 
     def rag_options(self) -> RagOptions:
         return RagOptions(k=self.k, search_mode=self.search_mode, min_dense_similarity=self.min_dense_similarity,
-                          min_term_coverage=self.min_term_coverage)
+                          min_term_coverage=self.min_term_coverage, follow_links=self.follow_links)
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:

@@ -77,6 +77,11 @@ TOP_K = 5
 # per search and several searches fit a 4096-token context (BENCHMARKS.md, "Local models").
 SEARCH_PASSAGE_CHARS = 600
 
+# RAG and the ``search`` tool show up to this many documents named by title in their top passages, in place of
+# their last hits (ragagent.links; 0 = off): HotpotQA dev, both supporting paragraphs among 5 passages 61% -> 78%
+# (a second link: 80%, for one more retrieved hit displaced; BENCHMARKS.md).
+FOLLOW_LINKS = 1
+
 # The RAG relevance floor: below both, the model is not asked at all.
 MIN_DENSE_SIMILARITY = 0.25
 MIN_TERM_COVERAGE = 0.5
@@ -95,3 +100,5 @@ class RagOptions:
     min_dense_similarity: float = MIN_DENSE_SIMILARITY
     min_term_coverage: float = MIN_TERM_COVERAGE
     attribute: bool = True  # cite uncited sentences that a shown passage supports (origin="attributed")
+    correct: bool = True  # move a citation its sentence does not support to the shown passage that does
+    follow_links: int = FOLLOW_LINKS  # documents named (by title) in the top passages, shown in place of the last

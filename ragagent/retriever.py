@@ -81,6 +81,17 @@ class SourceReader(Protocol):
 
 
 @runtime_checkable
+class TitledSources(Protocol):
+    """The title of every titled document (a JSONL record's title, an HTML ``<title>``) and its sources.
+
+    What RAG's link following (:mod:`ragagent.links`) looks for in a passage: a mention of another
+    document by its title.
+    """
+
+    def titled_sources(self) -> dict[str, tuple[str, ...]]: ...
+
+
+@runtime_checkable
 class TermAnalyzer(Protocol):
     """The terms a backend's sparse retriever sees in ``text`` (its tokeniser: case, stopwords, stemming).
 

@@ -114,11 +114,14 @@ class Citation:
     verified: bool
     support: float = 0.0
     claim: str = ""
-    origin: Literal["model", "attributed"] = "model"  # attributed = added by ragagent to an uncited sentence
+    # attributed = added by ragagent to an uncited sentence; corrected = the model cited ``corrected_from``,
+    # which does not support the claim, and ragagent moved the citation to the shown passage that does
+    origin: Literal["model", "attributed", "corrected"] = "model"
     verdict: Verdict = "not-supported"
     reason: str | None = None
     quote_start: int = 0
     quote_end: int = 0
+    corrected_from: int | None = None
 
     def quote_in_source(self) -> tuple[int, int]:
         """The quote's offsets in the source's page text (the chunk is ``page_text[start:end]``)."""

@@ -14,10 +14,12 @@ from ragagent.cli import app
 from ragagent.config import load_settings
 from ragagent.index import Index
 from ragagent.ingest import ingest_paths
+from ragagent.links import ANCHORS
 from ragagent.options import (
     CHUNK_OVERLAP,
     CHUNK_SIZE,
     DEFAULT_GENERATION,
+    FOLLOW_LINKS,
     MIN_DENSE_SIMILARITY,
     MIN_TERM_COVERAGE,
     MODE_MAX_TOKENS,
@@ -76,6 +78,8 @@ def test_the_readme_defaults_table_states_the_defaults() -> None:
     assert table["RAG relevance floor"].startswith(f"dense cosine {MIN_DENSE_SIMILARITY} or "
                                                    f"{MIN_TERM_COVERAGE:.0%} of the query's terms")
     options, rag = SearchOptions(), RagOptions()
+    assert table["link following"].startswith(f"{FOLLOW_LINKS} document named by title in the top {ANCHORS} ")
+    assert Settings().follow_links == rag.follow_links == FOLLOW_LINKS
     assert table["retrieval"].startswith(f"k {TOP_K} (`TOP_K`), {rag.search_mode}, {options.fusion} fusion over the "
                                          f"top {options.fetch_k} of each retriever")
     assert (Settings().k, rag.k, options.fusion) == (TOP_K, TOP_K, DEFAULT_FUSION)

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from ragagent.options import SANDBOX_LIMITS, SEARCH_PASSAGE_CHARS
+from ragagent.options import FOLLOW_LINKS, SANDBOX_LIMITS, SEARCH_PASSAGE_CHARS
 from ragagent.retriever import DocumentRetriever
 from ragagent.sandbox.base import Executor
 
@@ -42,9 +42,9 @@ def finish_tool() -> Tool:
 
 def default_tools(index: DocumentRetriever, executor: Executor | None, *, k: int = 4,
                   timeout_s: float = SANDBOX_LIMITS.timeout_s, memory_mb: int = SANDBOX_LIMITS.memory_mb,
-                  passage_chars: int = SEARCH_PASSAGE_CHARS) -> list[Tool]:
+                  passage_chars: int = SEARCH_PASSAGE_CHARS, links: int = FOLLOW_LINKS) -> list[Tool]:
     """Fresh tools for one run (``python`` only when an executor is given)."""
-    session = ToolSession(index, k=k, passage_chars=passage_chars)
+    session = ToolSession(index, k=k, passage_chars=passage_chars, links=links)
     tools = [search_tool(session), lookup_tool(session), calculator_tool()]
     if executor is not None:
         tools.append(python_tool(executor, timeout_s=timeout_s, memory_mb=memory_mb))

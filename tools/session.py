@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass
 
 from ragagent.errors import ToolError
-from ragagent.options import SEARCH_PASSAGE_CHARS
+from ragagent.links import follow_links
+from ragagent.options import FOLLOW_LINKS, SEARCH_PASSAGE_CHARS
 from ragagent.retriever import DocumentRetriever
 from ragagent.types import Chunk, Hit
 
@@ -44,9 +45,11 @@ class _Lookup:
 class ToolSession:
     """Passages shown so far (numbered from 1), the open document and the lookup cursor."""
 
-    def __init__(self, index: DocumentRetriever, *, k: int = 4, passage_chars: int = SEARCH_PASSAGE_CHARS) -> None:
+    def __init__(self, index: DocumentRetriever, *, k: int = 4, passage_chars: int = SEARCH_PASSAGE_CHARS,
+                 links: int = FOLLOW_LINKS) -> None:
         self.index = index
         self.k = k
+        self.links = links
         self.passage_chars = passage_chars
         self.passages: list[Hit] = []
         self.opened: str | None = None
@@ -62,10 +65,12 @@ class ToolSession:
         return Passage(n, self.passages[n - 1])
 
     def search(self, query: str) -> ToolOutput:
-        """The top ``k`` hybrid-search passages, numbered; opens the top result's document."""
+        """The top ``k`` hybrid-search passages (a document the top ones name in place of the last, see
+        :mod:`ragagent.links`), numbered; opens the top result's document."""
         if not query.strip():
             raise ToolError("the search query is empty")
-        hits = self.index.retrieve(query, k=self.k, mode="hybrid")
+        hits = follow_links(self.index, query, self.index.retrieve(query, k=self.k, mode="hybrid"), k=self.k,
+                            links=self.links)
         if not hits:
             return ToolOutput(f"No passages found for {query!r}. Try other keywords.")
         self.open(hits[0].chunk.span.source)

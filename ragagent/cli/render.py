@@ -184,6 +184,8 @@ def answer_lines(answer: Answer, *, show_text: bool = True, show_code: bool = Fa
             mark = "[green]verified[/]" if c.verified else "[red]unverified[/]"
             if c.origin == "attributed":
                 mark += ", attributed by ragagent"
+            elif c.origin == "corrected":
+                mark += f", corrected by ragagent: the model cited [{c.corrected_from}]"
             why = f" — {escape(visible(c.reason))}" if not c.verified and c.reason else ""
             lines.append(f"  [{c.n}] {escape(visible(where))} ({mark}) “{escape(visible(snippet(c.quote, 140)))}”{why}")
     notes = [f"mode: {answer.mode}"]

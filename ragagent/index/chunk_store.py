@@ -87,6 +87,14 @@ class ChunkStore:
         row = self._con.execute(f"SELECT pos, {_COLUMNS} FROM chunks WHERE id = ?", (chunk_id,)).fetchone()
         return (int(row[0]), _row_to_chunk(row[1:])) if row else None
 
+    def titled_sources(self) -> dict[str, tuple[str, ...]]:
+        """Each chunk title and the sources whose chunks carry it (sorted)."""
+        rows = self._con.execute("SELECT DISTINCT title, source FROM chunks WHERE title IS NOT NULL ORDER BY source")
+        out: dict[str, list[str]] = {}
+        for title, source in rows:
+            out.setdefault(str(title), []).append(str(source))
+        return {t: tuple(s) for t, s in out.items()}
+
     def chunks_for_source(self, source: str) -> list[Chunk]:
         """The chunks whose span source is exactly ``source`` (one document), in document order."""
         rows = self._con.execute(f"SELECT {_COLUMNS} FROM chunks WHERE source = ? ORDER BY pos", (source,))

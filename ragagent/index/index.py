@@ -54,6 +54,7 @@ class Index:
         self._embedder = embedder
         self.query_encoder = query_encoder
         self._committed: tuple[tuple[int, int, int], str] | None = None  # manifest stat -> its generation
+        self._titles: dict[str, tuple[str, ...]] | None = None
 
     @classmethod
     def open(cls, directory: str | Path, *, embedder: Embedder | None = None, verify: bool = True,
@@ -163,6 +164,12 @@ class Index:
     def source_chunks(self, source: str) -> list[Chunk]:
         """The :class:`~ragagent.retriever.SourceReader` protocol: one source's chunks in document order."""
         return self.store.chunks_for_source(source)
+
+    def titled_sources(self) -> dict[str, tuple[str, ...]]:
+        """The :class:`~ragagent.retriever.TitledSources` protocol (read once per opened generation)."""
+        if self._titles is None:
+            self._titles = self.store.titled_sources()
+        return self._titles
 
     def _hits(self, fused: list[Fused], mode: SearchMode) -> list[Hit]:
         chunks = self.store.get([f.position for f in fused])

@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 
+from ragagent.links import follow_links, terms_of
 from ragagent.llm.base import (
     LLM,
     GenerationSettings,
@@ -19,32 +20,24 @@ from ragagent.llm.base import (
     prompt_style,
 )
 from ragagent.options import RagOptions, generation_for
-from ragagent.rag.citations import CitationVerifier, strip_markers
+from ragagent.rag.citations import CitationVerifier, combine, strip_markers
 from ragagent.rag.prompt import NOT_IN_DOCUMENTS, build_prompt
 from ragagent.rag.streaming import SentenceStream
-from ragagent.retriever import Retriever, TermAnalyzer
+from ragagent.retriever import Retriever
 from ragagent.types import Abstention, Answer, AnswerStream, Chunk, Citation, Hit, Usage
 
 _FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
-_WORD = re.compile(r"\w\w+")
-
-
-def _terms_of(retriever: Retriever) -> Callable[[str], set[str]]:
-    """The retriever's own analyzer (:class:`TermAnalyzer`), else lowercase words of two or more characters."""
-    if isinstance(retriever, TermAnalyzer):
-        return lambda text: set(retriever.terms(text))
-    return lambda text: set(_WORD.findall(text.lower()))
 
 
 def relevant_hits(retriever: Retriever, question: str, hits: Sequence[Hit], options: RagOptions) -> list[Hit]:
     """The hits that pass the relevance floor: dense similarity, or coverage of the question's terms."""
-    terms_of = _terms_of(retriever)
-    terms = terms_of(question)
+    terms = terms_of(retriever)
+    wanted = terms(question)
     out = []
     for hit in hits:
         dense = hit.component("dense")
-        words = terms_of(hit.chunk.text)
-        coverage = len(terms & words) / len(terms) if terms else 0.0
+        words = terms(hit.chunk.text)
+        coverage = len(wanted & words) / len(wanted) if wanted else 0.0
         if (dense is not None and dense.score >= options.min_dense_similarity) or coverage >= options.min_term_coverage:
             out.append(hit)
     return out
@@ -69,7 +62,8 @@ class RagRun:
         started = time.perf_counter()
         hits = self.index.retrieve(self.question, k=self.options.k, mode=self.options.search_mode)
         retrieved = time.perf_counter()
-        relevant = relevant_hits(self.index, self.question, hits, self.options)
+        relevant = follow_links(self.index, self.question, relevant_hits(self.index, self.question, hits, self.options),
+                                k=self.options.k, links=self.options.follow_links)
         if not relevant:
             self._answer = Answer(self.question, NOT_IN_DOCUMENTS, "rag", hits=tuple(hits), answered=False,
                                   abstention="no_relevant_passages",
@@ -81,9 +75,9 @@ class RagRun:
         packed = build_prompt(self.question, relevant, budget_tokens=budget, count_tokens=count,
                               chat=prompt_style(self.llm) == "chat", history=self.history)
         passages = [h.chunk for h in packed.shown]
-        # What is streamed is the final text: sentences are finalised (attributed markers) as they end.
-        attributed: dict[str, tuple[Citation, ...]] = {}  # each finished sentence's citations, computed once
-        stream = SentenceStream(self._finisher(passages, attributed))
+        # What is streamed is the final text: sentences are finalised (markers corrected or added) as they end.
+        finished: dict[str, tuple[Citation, ...]] = {}  # each sentence's citations, computed once
+        stream = SentenceStream(self._finisher(passages, finished))
         pieces: list[str] = []
         for piece in self.llm.stream(packed.prompt, stop=packed.stop, settings=self.settings):
             pieces.append(piece)
@@ -95,13 +89,10 @@ class RagRun:
         abstention = abstention_of(raw)
         citations: tuple[Citation, ...] = ()
         if abstention is None:
-            citations = self.verifier.verify(raw, passages)
-            if self.options.attribute:
-                first: dict[int, Citation] = {}  # as attribute() over the whole text: the first per passage
-                for sentence in stream.finished:
-                    for cite in attributed[sentence]:
-                        first.setdefault(cite.n, cite)
-                citations = merge_citations(citations, tuple(first.values()))
+            used = set(stream.finished)  # a sentence shown in its plain form keeps the model's own markers
+            citations = combine([cites if sentence in used else
+                                 self.verifier.finish(sentence, passages, attribute=False, correct=False)[1]
+                                 for sentence, cites in finished.items()])
         self._answer = Answer(
             question=self.question, text=text, mode="rag", citations=citations, hits=packed.shown, usage=usage,
             answered=abstention is None, abstention=abstention,
@@ -110,13 +101,11 @@ class RagRun:
         )
 
     def _finisher(self, passages: Sequence[Chunk],
-                  attributed: dict[str, tuple[Citation, ...]]) -> Callable[[str], str]:
-        """The sentence's final form; with attribution on, its citations are kept in ``attributed``."""
-        if not self.options.attribute:
-            return lambda sentence: " ".join(sentence.split())
-
+                  finished: dict[str, tuple[Citation, ...]]) -> Callable[[str], str]:
+        """The sentence's final form (:meth:`CitationVerifier.finish`); its citations go in ``finished``."""
         def finish(sentence: str) -> str:
-            final, attributed[sentence] = self.verifier.attribute(sentence, passages)
+            final, finished[sentence] = self.verifier.finish(sentence, passages, attribute=self.options.attribute,
+                                                             correct=self.options.correct)
             return final
 
         return finish
@@ -133,12 +122,6 @@ def abstention_of(reply: str) -> Abstention | None:
 
 def _normalise(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
-
-
-def merge_citations(cited: tuple[Citation, ...], attributed: tuple[Citation, ...]) -> tuple[Citation, ...]:
-    """The model's citations win; an attributed one is added only for a passage the model did not cite."""
-    taken = {c.n for c in cited}
-    return tuple(sorted(cited + tuple(c for c in attributed if c.n not in taken), key=lambda c: c.n))
 
 
 def answer_rag(question: str, index: Retriever, llm: LLM, *, settings: GenerationSettings | None = None,

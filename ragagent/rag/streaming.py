@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 
-# Where attributed citations may change a sentence: the same boundaries ``ragagent.rag.citations`` splits on.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
+from ragagent.rag.citations import SENTENCE_END as _SENTENCE_END  # where the verifier splits sentences
+
 _HELD = ".!?"  # a sentence's final mark waits: a citation marker may go before it
 
 
@@ -14,8 +13,9 @@ class SentenceStream:
     """Streams a model's text live while each sentence is finalised when it ends.
 
     ``finish`` turns a finished sentence into its final form (whitespace collapsed, perhaps a ``[n]``
-    marker before the full stop). Words are passed on as they arrive; only a sentence's last mark and
-    trailing spaces wait. Sentences are joined by one space. Whatever ``finish`` returns, the pieces
+    marker before the full stop, a corrected marker). Words are passed on as they arrive; a sentence's last
+    mark, trailing spaces and everything from its first ``[`` on wait for the sentence's end. Sentences are
+    joined by one space. Whatever ``finish`` returns, the pieces
     yielded always concatenate to :attr:`text` (a final form that would contradict what was already
     shown is not used; that sentence keeps its plain form and is left out of :attr:`finished`).
 
@@ -38,6 +38,8 @@ class SentenceStream:
             sentence, self._pending = self._pending[: end.start()], self._pending[end.end():]
             yield from self._complete(sentence)
         live = " ".join(self._pending.split())
+        if (marker := live.find("[")) >= 0:  # markers wait for the sentence's end: they may be corrected
+            live = live[:marker].rstrip()
         if live[-1:] in tuple(_HELD):
             live = live[:-1]
         if live:

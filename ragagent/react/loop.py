@@ -29,7 +29,7 @@ from ragagent.llm.base import (
     estimate_tokens,
     prompt_style,
 )
-from ragagent.rag.answer import abstention_of, merge_citations
+from ragagent.rag.answer import abstention_of
 from ragagent.rag.citations import CitationVerifier
 from ragagent.rag.prompt import NOT_IN_DOCUMENTS
 from ragagent.react.parse import ParsedStep, ParseError, parse_step, tidy_answer
@@ -145,9 +145,7 @@ class ReactRun:
         abstention = abstention if abstention is not None else abstention_of(text)
         citations: tuple[Citation, ...] = ()
         if abstention is None:
-            citations = self.verifier.verify(text, chunks)
-            text, attributed = self.verifier.attribute(text, chunks)  # labelled origin="attributed", as in RAG
-            citations = merge_citations(citations, attributed)
+            text, citations = self.verifier.finalise(text, chunks)  # corrected / attributed as in RAG
         ended = time.perf_counter()
         timings = {**self.timings, "verify_s": ended - verify_started, "total_s": ended - started}
         return Answer(question=self.question, text=text, mode="react", citations=citations, hits=tuple(passages),

@@ -78,3 +78,13 @@ def test_bad_verify_with_fails_in_one_line(index_dir: Path) -> None:
     bad = runner.invoke(app, ["ask", "q?", "--index", str(index_dir), "--verify-with", "magic"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
     assert "invalid value for '--verify-with': 'magic' is not one of 'lexical', 'embedding', 'llm'" in bad.output
+
+
+def test_a_corrected_citation_says_which_number_the_model_wrote() -> None:
+    from ragagent.cli.render import answer_lines
+    from ragagent.types import Answer, Citation
+
+    cite = Citation(n=2, chunk_id="c2", source="t.md", page=None, start=0, end=40, quote="introduced in 2017",
+                    verified=True, origin="corrected", corrected_from=1)
+    lines = answer_lines(Answer("q?", "It was introduced in 2017 [2].", "rag", citations=(cite,)))
+    assert any("[2] t.md" in line and "corrected by ragagent: the model cited [1]" in line for line in lines)

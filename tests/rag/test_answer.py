@@ -112,9 +112,10 @@ def test_uncited_sentences_are_attributed_once_each(index: Index) -> None:
     calls: list[str] = []
 
     class CountingVerifier(CitationVerifier):
-        def attribute(self, answer: str, passages: Sequence[Chunk]) -> tuple[str, tuple[Citation, ...]]:
-            calls.append(answer)
-            return super().attribute(answer, passages)
+        def finish(self, sentence: str, passages: Sequence[Chunk], *, attribute: bool = True,
+                   correct: bool = True) -> tuple[str, tuple[Citation, ...]]:
+            calls.append(sentence)
+            return super().finish(sentence, passages, attribute=attribute, correct=correct)
 
     llm = ScriptedLLM([" The Transformer architecture was introduced in 2017 by Vaswani and colleagues at Google."
                        " PAL was proposed by Gao and colleagues in 2022."])
@@ -123,3 +124,28 @@ def test_uncited_sentences_are_attributed_once_each(index: Index) -> None:
     assert len(calls) == 2  # once per sentence, while streaming; the final citations reuse those results
     assert answer.text.count("[") == 2 and {c.origin for c in answer.citations} == {"attributed"}
     assert {c.source for c in answer.citations} == {"transformers.md", "pal.txt"}
+
+
+def test_a_wrong_citation_is_streamed_and_returned_corrected(index: Index) -> None:
+    question = "When was the transformer introduced, and who proposed PAL?"
+    shown = [h.chunk.span.source for h in index.search(question, k=2)]
+    wrong = shown.index("pal.txt") + 1  # the model cites the PAL passage for the Transformer claim
+    llm = ScriptedLLM([f"The Transformer architecture was introduced in 2017 by Vaswani [{wrong}]."])
+    run = RagRun(question, index, llm, GenerationSettings(), RagOptions(k=2), CitationVerifier())
+    pieces = list(run)
+    answer = run.result()
+    right = shown.index("transformers.md") + 1
+    assert "".join(pieces) == answer.text
+    assert answer.text == f"The Transformer architecture was introduced in 2017 by Vaswani [{right}]."
+    assert [(c.n, c.origin, c.corrected_from, c.source, c.verified) for c in answer.citations] == [
+        (right, "corrected", wrong, "transformers.md", True)]
+
+
+def test_correction_off_keeps_the_models_number_unverified(index: Index) -> None:
+    question = "When was the transformer introduced, and who proposed PAL?"
+    shown = [h.chunk.span.source for h in index.search(question, k=2)]
+    wrong = shown.index("pal.txt") + 1
+    llm = ScriptedLLM([f"The Transformer architecture was introduced in 2017 by Vaswani [{wrong}]."])
+    answer = answer_rag(question, index, llm, options=RagOptions(k=2, correct=False))
+    assert answer.text.endswith(f"[{wrong}].")
+    assert [(c.n, c.origin, c.verified) for c in answer.citations] == [(wrong, "model", False)]

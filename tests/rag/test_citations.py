@@ -93,17 +93,77 @@ def test_the_configured_checker_decides() -> None:
 
 
 def test_uncited_supported_sentence_is_attributed_and_labelled() -> None:
-    text, cites = CitationVerifier().attribute(
+    text, cites = CitationVerifier().finalise(
         "The Transformer architecture was introduced in 2017. Bananas are yellow.", PASSAGES)
     assert text == "The Transformer architecture was introduced in 2017 [1]. Bananas are yellow."
     assert [(c.n, c.origin, c.verified) for c in cites] == [(1, "attributed", True)]
 
 
 def test_uncited_wrong_fact_is_not_attributed() -> None:
-    text, cites = CitationVerifier().attribute("The Transformer architecture was introduced in 2015.", PASSAGES)
+    text, cites = CitationVerifier().finalise("The Transformer architecture was introduced in 2015.", PASSAGES)
     assert text == "The Transformer architecture was introduced in 2015." and cites == ()
 
 
-def test_attribution_leaves_cited_sentences_alone() -> None:
-    text, cites = CitationVerifier().attribute("BM25 scores exact term matches [2].", PASSAGES)
-    assert text == "BM25 scores exact term matches [2]." and cites == ()
+def test_a_supported_citation_is_left_as_the_model_wrote_it() -> None:
+    text, cites = CitationVerifier().finalise("BM25 scores exact term matches [3].", PASSAGES)
+    assert text == "BM25 scores exact term matches [3]."
+    assert [(c.n, c.origin, c.verified, c.corrected_from) for c in cites] == [(3, "model", True, None)]
+
+
+def test_a_citation_of_the_wrong_passage_is_moved_to_the_one_that_supports_it() -> None:
+    text, cites = CitationVerifier().finalise("BM25 scores exact term matches [2].", PASSAGES)
+    assert text == "BM25 scores exact term matches [3]."
+    assert [(c.n, c.origin, c.verified, c.corrected_from) for c in cites] == [(3, "corrected", True, 2)]
+    assert cites[0].source == "rag.md" and cites[0].quote.startswith("BM25 scores")
+
+
+def test_an_out_of_range_number_is_corrected_when_a_passage_supports_the_claim() -> None:
+    text, cites = CitationVerifier().finalise("PAL asks the model to write a Python program [7].", PASSAGES)
+    assert text == "PAL asks the model to write a Python program [2]."
+    assert [(c.n, c.corrected_from) for c in cites] == [(2, 7)]
+
+
+def test_an_unsupported_claim_keeps_the_models_number_unverified() -> None:
+    text, cites = CitationVerifier().finalise("The Transformer architecture was introduced in 2015 [1].", PASSAGES)
+    assert text == "The Transformer architecture was introduced in 2015 [1]."
+    assert [(c.n, c.origin, c.verified) for c in cites] == [(1, "model", False)]
+    assert "2015" in (cites[0].reason or "")
+
+
+def test_correction_can_be_turned_off() -> None:
+    text, cites = CitationVerifier().finalise("BM25 scores exact term matches [2].", PASSAGES, correct=False)
+    assert text == "BM25 scores exact term matches [2]." and [(c.n, c.verified) for c in cites] == [(2, False)]
+
+
+TWO_HOP = [
+    Chunk.create("The Salt Orchard is a 1994 novel by the Finnish writer Marta Lind.", Span("novels.md", None, 0, 66)),
+    Chunk.create("Erik Sand (born 1950 in Turku) is a Finnish painter.", Span("painters.md", None, 0, 52)),
+    Chunk.create("Marta Lind (born 1952 in Tampere) is a novelist and translator.", Span("writers.md", None, 0, 63)),
+]
+
+
+def test_each_clause_of_a_two_passage_sentence_is_judged_by_its_own_marker() -> None:
+    answer = "The Salt Orchard was written by Marta Lind [1], who was born in Tampere [3]."
+    text, cites = CitationVerifier().finalise(answer, TWO_HOP)
+    assert text == answer
+    assert [(c.n, c.origin, c.verified) for c in cites] == [(1, "model", True), (3, "model", True)]
+
+
+def test_a_wrong_clause_marker_is_corrected_and_the_right_one_kept() -> None:
+    answer = "The Salt Orchard was written by Marta Lind [1], who was born in Tampere [2]."
+    text, cites = CitationVerifier().finalise(answer, TWO_HOP)
+    assert text == "The Salt Orchard was written by Marta Lind [1], who was born in Tampere [3]."
+    assert [(c.n, c.origin, c.corrected_from) for c in cites] == [(1, "model", None), (3, "corrected", 2)]
+
+
+def test_a_passage_cited_by_the_model_and_attributed_elsewhere_keeps_the_models_citation() -> None:
+    text, cites = CitationVerifier().finalise(
+        "BM25 scores exact term matches between the query and each passage. BM25 scores exact term matches [3].",
+        PASSAGES)
+    assert text.count("[3]") == 2 and [(c.n, c.origin) for c in cites] == [(3, "model")]
+
+
+def test_initials_and_titles_do_not_end_a_sentence() -> None:
+    claims = parse_claims("Michael C. Hall starred in Dexter [1]. Dr. Lind lives in St. Louis [2]. It ended [3].")
+    assert [(c.text, c.numbers) for c in claims] == [("Michael C. Hall starred in Dexter .", (1,)),
+                                                     ("Dr. Lind lives in St. Louis .", (2,)), ("It ended .", (3,))]

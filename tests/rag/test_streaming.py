@@ -40,3 +40,11 @@ def test_pieces_always_concatenate_to_the_text(pieces: list[str]) -> None:
     out, stream = _run(pieces)
     assert "".join(out) == stream.text
     assert not stream.text.startswith(" ") and not re.search(r"\n", stream.text)
+
+
+def test_markers_wait_for_the_sentence_end_so_a_corrected_number_can_be_shown() -> None:
+    out, stream = _run([" Written by Lind", " [2],", " born in", " Tampere [2].", " Next"],
+                       finish=lambda s: " ".join(s.split()).replace("Tampere [2]", "Tampere [3]"))
+    assert "".join(out) == stream.text == "Written by Lind [2], born in Tampere [3]. Next"
+    assert out[0] == "Written by Lind" and not any("[" in p for p in out[:-2])  # nothing after "[" until the end
+    assert [s.strip() for s in stream.finished] == ["Written by Lind [2], born in Tampere [2].", "Next"]

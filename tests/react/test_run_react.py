@@ -216,3 +216,13 @@ def test_long_observations_are_capped_and_old_ones_elided() -> None:
 def test_bad_limits_are_config_errors() -> None:
     with pytest.raises(ConfigError, match="max_steps"):
         run_react("q", ScriptedLLM([]), [], max_steps=0)
+
+
+def test_a_finish_answer_citing_the_wrong_passage_is_corrected(index: Index) -> None:
+    script = list(TWO_HOP_SCRIPT)
+    script[-1] = script[-1].replace("Pennsylvania [2]", "Pennsylvania [1]")
+    answer = run_react(TWO_HOP, ScriptedLLM(script), default_tools(index, None, k=1),
+                       settings=GenerationSettings(max_tokens=128))
+    assert answer.text.endswith("located in Pittsburgh, Pennsylvania [2].")
+    assert [(c.n, c.source, c.origin, c.corrected_from) for c in answer.citations] == [
+        (1, "pal.md", "model", None), (2, "cmu.md", "corrected", 1)]

@@ -37,6 +37,7 @@ class MilvusIndex:
         self._embedder = embedder
         self.query_encoder = query_encoder
         self._seen = commits(target)
+        self._titles: tuple[int, dict[str, tuple[str, ...]]] | None = None  # (generation, titles)
         self._use(meta)
 
     def _use(self, meta: dict[str, Any]) -> None:
@@ -137,6 +138,17 @@ class MilvusIndex:
         where = f"{visible(self.generation)} and source == {quoted(source)}"
         rows = all_rows(self.client, self.target.collection, where, CHUNK_FIELDS)
         return [chunk_of(r) for r in sorted(rows, key=lambda r: (r["page"] or 0, int(r["start"])))]
+
+    def titled_sources(self) -> dict[str, tuple[str, ...]]:
+        """The :class:`~ragagent.retriever.TitledSources` protocol (read once per generation)."""
+        generation = self.generation
+        if self._titles is None or self._titles[0] != generation:
+            found: dict[str, set[str]] = {}
+            for row in all_rows(self.client, self.target.collection, visible(generation), ["source", "title"]):
+                if row["title"]:
+                    found.setdefault(str(row["title"]), set()).add(str(row["source"]))
+            self._titles = (generation, {t: tuple(sorted(s)) for t, s in found.items()})
+        return self._titles[1]
 
     def retrieve(self, query: str, k: int = 10, mode: SearchMode = "hybrid",
                  options: SearchOptions | None = None) -> list[Hit]:

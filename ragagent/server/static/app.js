@@ -140,11 +140,12 @@ function addStep(box, step) {
 }
 
 function chipClass(c) {
-  return "chip " + (c.verified ? "verified" : "unverified") + (c.origin === "attributed" ? " attributed" : "");
+  return "chip " + (c.verified ? "verified" : "unverified") + (c.origin === "model" ? "" : " " + c.origin);
 }
 
 function chipTitle(c) {
   const state = c.verified ? "verified" : "unverified" + (c.reason ? ": " + c.reason : "");
+  if (c.origin === "corrected") return state + ` (corrected by ragagent: the model cited [${c.corrected_from}])`;
   return state + (c.origin === "attributed" ? " (attributed by ragagent)" : "");
 }
 
