@@ -33,6 +33,7 @@ from typing import Any
 
 from ragagent.errors import ConfigError, LLMError, ProviderNotInstalledError
 from ragagent.llm.base import Completion, GenerationSettings, Message, Prompt, PromptStyle, prompt_text
+from ragagent.llm.prompt_cache import PromptCache
 from ragagent.types import Usage
 
 DEFAULT_N_CTX = 4096
@@ -44,6 +45,7 @@ class LoadedModel:
 
     llama: Any
     lock: threading.Lock = field(default_factory=threading.Lock, compare=False)
+    head: dict[str, str] = field(default_factory=dict, compare=False)  # "key": the head the state holds
 
 
 def default_threads() -> int:
@@ -99,6 +101,7 @@ class LlamaCppLLM:
         self.model_path = Path(model_path).expanduser()
         self.settings = settings or GenerationSettings()
         self._loaded = load_llama(self.model_path, n_ctx, n_threads or default_threads())
+        self._cache = PromptCache(self.model_path, n_ctx) if PromptCache.enabled() else None
         if chat is None:
             chat = bool(getattr(self.model, "metadata", {}).get("tokenizer.chat_template"))
         self._style: PromptStyle = "chat" if chat else "completion"
@@ -129,7 +132,9 @@ class LlamaCppLLM:
             if isinstance(prompt, str):
                 result = self.model.create_completion(prompt, stream=False, **kwargs)
             else:
+                cold = self._warm(prompt)
                 result = self.model.create_chat_completion(_messages(prompt), stream=False, **kwargs)
+                self._keep(cold)
         choice, usage = result["choices"][0], result["usage"]
         text = choice["text"] if isinstance(prompt, str) else choice["message"]["content"] or ""
         return Completion(
@@ -148,9 +153,27 @@ class LlamaCppLLM:
                     if piece := chunk["choices"][0]["text"]:
                         yield piece
                 return
+            cold = self._warm(prompt)
             for chunk in self.model.create_chat_completion(_messages(prompt), stream=True, **kwargs):
                 if piece := chunk["choices"][0]["delta"].get("content"):
                     yield piece
+            self._keep(cold)
+
+    def _warm(self, prompt: Sequence[Message]) -> str | None:
+        """Restore the saved state of this conversation's head (:mod:`~ragagent.llm.prompt_cache`) unless the
+        model already holds it; returns the head's key when there was none to restore (save after the call)."""
+        if self._cache is None or len(prompt) < 2:
+            return None
+        llama_cpp = llama_cpp_module()
+        key = self._cache.key(_messages(prompt[:-1]), str(getattr(llama_cpp, "__version__", "")))
+        if self._loaded.head.get("key") == key and self.model.n_tokens > 0:
+            return None
+        self._loaded.head["key"] = key
+        return None if self._cache.restore(self.model, llama_cpp, key) else key
+
+    def _keep(self, key: str | None) -> None:
+        if key is not None and self._cache is not None:
+            self._cache.save(self.model, llama_cpp_module(), key)
 
     def _call_kwargs(
         self, prompt: Prompt, stop: Sequence[str], settings: GenerationSettings | None

@@ -77,3 +77,31 @@ def test_react_finishes_with_a_short_cited_answer(agent: Agent) -> None:
     assert answer.complete and answer.steps[-1].action == "finish"
     assert re.search(r"\[\d\]", answer.text) and len(re.sub(r"\[\d+\]", "", answer.text).split()) <= 12
     assert answer.citations and all(c.chunk_id in {h.chunk.id for h in answer.hits} for c in answer.citations)
+
+
+def test_a_new_process_restores_the_conversation_head_from_the_prompt_cache(agent: Agent, tmp_path: Path) -> None:
+    import llama_cpp
+
+    from ragagent.llm.base import GenerationSettings, Message
+    from ragagent.llm.prompt_cache import PromptCache
+    from ragagent.rag.prompt import CHAT_EXAMPLE, SYSTEM
+
+    llm = agent.llm
+    assert isinstance(llm, LlamaCppLLM)
+    llm._cache = PromptCache(llm.model_path, llm.context_window, tmp_path)
+    conversation = (Message("system", SYSTEM), *CHAT_EXAMPLE,
+                    Message("user", "Passages:\n[1] (a.md) Ada Lovelace was born in London in 1815.\n\n"
+                                    "Question: Where was Ada Lovelace born?"))
+
+    def answer() -> tuple[str, int]:
+        llm.model.reset()  # what a new process starts from
+        llm._loaded.head.clear()
+        llama_cpp.llama_perf_context_reset(llm.model._ctx.ctx)
+        text = "".join(llm.stream(conversation, settings=GenerationSettings(temperature=0.0, max_tokens=24)))
+        return text, int(llama_cpp.llama_perf_context(llm.model._ctx.ctx).n_p_eval)
+
+    cold, cold_evaluated = answer()
+    assert len(list(tmp_path.glob("*.kv"))) == 1
+    warm, warm_evaluated = answer()
+    assert warm == cold and "London" in warm
+    assert warm_evaluated < cold_evaluated / 4  # only what follows the cached head is evaluated
