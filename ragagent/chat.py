@@ -13,8 +13,6 @@ rules otherwise) that retrieval uses; the answer prompt also sees a summarised h
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Any
 from ragagent.agent import MODES, Agent, StepCallback
 from ragagent.conversation import HISTORY_TOKENS, Condensed, Exchange, condense, history_block
 from ragagent.errors import ConfigError
+from ragagent.files import write_atomically
 from ragagent.llm.base import TokenCounter, estimate_tokens
 from ragagent.options import AskMode
 from ragagent.types import Answer, AnswerStream, Step
@@ -130,15 +129,8 @@ class ChatSession:
         if target.is_dir():
             raise ConfigError(f"cannot save the transcript to {path}: it is a directory")
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            write_atomically(target, data, fsync=False)
         except OSError as exc:
-            raise ConfigError(f"cannot save the transcript to {path}: {exc.strerror or exc}") from exc
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(data)
-            os.replace(tmp, target)
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
             raise ConfigError(f"cannot save the transcript to {path}: {exc.strerror or exc}") from exc
         return len(self.turns)
 

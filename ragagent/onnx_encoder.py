@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,10 +28,11 @@ from typing import Any
 import numpy as np
 
 from ragagent.errors import EncoderUnavailableError
+from ragagent.files import write_atomically
+from ragagent.options import cache_dir
 
 EXPORT_VERSION = 1  # bump when the exported graph or its inputs change
 MIN_COSINE = 0.9999
-CACHE_ENV = "RAGAGENT_CACHE"
 MODEL_FILE, TOKENIZER_FILE, META_FILE = "model.onnx", "tokenizer.json", "meta.json"
 # The files whose bytes decide the vectors; hashed into the cache key.
 FINGERPRINT_FILES = ("model.safetensors", "pytorch_model.bin", "config.json", "tokenizer.json", "tokenizer_config.json",
@@ -42,8 +41,7 @@ FINGERPRINT_FILES = ("model.safetensors", "pytorch_model.bin", "config.json", "t
 
 
 def cache_root() -> Path:
-    root = os.environ.get(CACHE_ENV)
-    return (Path(root).expanduser() if root else Path.home() / ".cache" / "ragagent") / "encoders"
+    return cache_dir("encoders")
 
 
 def _stat_key(model_dir: Path) -> dict[str, list[int]]:
@@ -75,6 +73,7 @@ def fingerprint(model_dir: Path) -> str:
             for block in iter(lambda: f.read(1 << 20), b""):
                 digest.update(block)
     value = digest.hexdigest()
+    memo.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(memo, json.dumps({"model_dir": str(model_dir), "stats": stats, "sha256": value}))
     return value
 
@@ -82,20 +81,6 @@ def fingerprint(model_dir: Path) -> str:
 def export_dir(model_dir: Path) -> Path:
     """Where the export of ``model_dir`` lives (whether or not it exists yet)."""
     return cache_root() / f"v{EXPORT_VERSION}-{fingerprint(model_dir)[:32]}"
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from ragagent.errors import EncoderUnavailableError
+from ragagent.files import write_atomically as _write
 from ragagent.onnx_encoder import META_FILE, MIN_COSINE, MODEL_FILE, TOKENIZER_FILE, ExportInfo, OnnxEmbedder
-from ragagent.onnx_encoder import write_atomically as _write
 
 _LONG = "Hybrid retrieval fuses BM25 scores with dense cosine similarities from a sentence encoder. " * 30
 VERIFY_SAMPLE = (

@@ -12,7 +12,9 @@ True
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Literal
 
 from ragagent.errors import ConfigError
@@ -102,3 +104,13 @@ class RagOptions:
     attribute: bool = True  # cite uncited sentences that a shown passage supports (origin="attributed")
     correct: bool = True  # move a citation its sentence does not support to the shown passage that does
     follow_links: int = FOLLOW_LINKS  # documents named (by title) in the top passages, shown in place of the last
+
+
+# Where ragagent keeps what it builds once per machine (assembled models, ONNX encoders, prompt states).
+CACHE_ENV = "RAGAGENT_CACHE"
+
+
+def cache_dir(kind: str) -> Path:
+    """``$RAGAGENT_CACHE/<kind>``, or ``~/.cache/ragagent/<kind>``."""
+    root = os.environ.get(CACHE_ENV)
+    return (Path(root).expanduser() if root else Path.home() / ".cache" / "ragagent") / kind

@@ -25,16 +25,15 @@ from pathlib import Path
 from ragagent.errors import ModelFileError
 from ragagent.llm.catalog import ModelCard, best_installed, model_card, require_parts
 from ragagent.llm.gguf import read_header_strings
+from ragagent.options import cache_dir
 
-CACHE_ENV = "RAGAGENT_CACHE"
 BLOCK = 1 << 20
 PARTIAL_SUFFIX = ".partial"
 
 
 def model_cache_dir() -> Path:
     """Where model files are kept: ``$RAGAGENT_CACHE/models`` or ``~/.cache/ragagent/models``."""
-    root = os.environ.get(CACHE_ENV)
-    return (Path(root).expanduser() if root else Path.home() / ".cache" / "ragagent") / "models"
+    return cache_dir("models")
 
 
 def local_model_path(name: str | None = None, cache_dir: Path | None = None) -> Path:

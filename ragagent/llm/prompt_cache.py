@@ -20,19 +20,18 @@ import ctypes
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ragagent.llm.assemble import CACHE_ENV
+from ragagent.files import write_atomically
+from ragagent.options import cache_dir
 
 OFF_ENV = "RAGAGENT_PROMPT_CACHE"
 
 
 def prompt_cache_dir() -> Path:
-    root = os.environ.get(CACHE_ENV)
-    return (Path(root).expanduser() if root else Path.home() / ".cache" / "ragagent") / "prompt-states"
+    return cache_dir("prompt-states")
 
 
 class PromptCache:
@@ -93,26 +92,15 @@ class PromptCache:
         meta = {"n_tokens": n_tokens, "sha256": hashlib.sha256(state).hexdigest(), "bytes": written}
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            _write(self.directory / f"{key}.ids", ids)
-            _write(self.directory / f"{key}.kv", state)
-            _write(self.directory / f"{key}.json", json.dumps(meta).encode("utf-8"))
+            write_atomically(self.directory / f"{key}.ids", ids, fsync=False)
+            write_atomically(self.directory / f"{key}.kv", state, fsync=False)
+            write_atomically(self.directory / f"{key}.json", json.dumps(meta), fsync=False)
         except OSError:
             return
 
     def _drop(self, key: str) -> None:
         for suffix in (".json", ".kv", ".ids"):
             (self.directory / f"{key}{suffix}").unlink(missing_ok=True)
-
-
-def _write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 __all__ = ["OFF_ENV", "PromptCache", "prompt_cache_dir"]
