@@ -101,20 +101,21 @@ def follow_links(retriever: Retriever, question: str, hits: Sequence[Hit], *, k:
     wanted = terms(question)
     picks: list[tuple[int, int, Hit]] = []
     for order, source in enumerate(list(dict.fromkeys(found))[:MAX_CANDIDATES]):
-        hit = _best_chunk(retriever.source_chunks(source), wanted, terms)
-        if hit is not None:
-            picks.append((-len(wanted & terms(hit.chunk.text)), order, hit))
+        best = _best_chunk(retriever.source_chunks(source), wanted, terms)
+        if best is not None:
+            picks.append((-best[0], order, best[1]))
     linked = [hit for _, _, hit in sorted(picks, key=lambda p: p[:2])[: k - len(fixed)]]
     kept = shown[: k - len(linked)]
     return kept + [replace(hit, rank=len(kept) + i) for i, hit in enumerate(linked, start=1)]
 
 
-def _best_chunk(chunks: Sequence[Chunk], wanted: set[str], terms: Callable[[str], set[str]]) -> Hit | None:
-    """The chunk sharing most question terms (the earliest on ties), as a hit found by following a link."""
+def _best_chunk(chunks: Sequence[Chunk], wanted: set[str],
+                terms: Callable[[str], set[str]]) -> tuple[int, Hit] | None:
+    """The chunk sharing most question terms (the earliest on ties) and how many, as a hit found by a link."""
     if not chunks:
         return None
-    _, _, best = max((len(wanted & terms(c.text)), -i, c) for i, c in enumerate(chunks))
-    return Hit(chunk=best, score=0.0, retriever="link", rank=0)
+    shared, _, best = max(((len(wanted & terms(c.text)), -i, c) for i, c in enumerate(chunks)), key=lambda t: t[:2])
+    return shared, Hit(chunk=best, score=0.0, retriever="link", rank=0)
 
 
 __all__ = ["ANCHORS", "TitleMatcher", "follow_links", "terms_of"]

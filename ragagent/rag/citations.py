@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ragagent.rag.lexical import LexicalChecker
-from ragagent.rag.support import SupportChecker, unsupported
+from ragagent.rag.support import Support, SupportChecker, unsupported
 from ragagent.types import Chunk, Citation
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
@@ -163,11 +163,13 @@ class CitationVerifier:
         support, n = max(ranked, key=lambda r: (r[0].supported, r[0].score))
         if not support.supported:
             return None
-        cite = self._check(n, claim, passages[n - 1])
+        # With the default checker the ranking already is the verdict; another checker judges the best one.
+        cite = self._check(n, claim, passages[n - 1], support if self._ranker is self.checker else None)
         return cite if cite.verified else None
 
-    def _check(self, n: int, claim: str, chunk: Chunk) -> Citation:
-        support = self.checker.check(claim, chunk.text) if claim else unsupported("the citation marks no claim")
+    def _check(self, n: int, claim: str, chunk: Chunk, support: Support | None = None) -> Citation:
+        if support is None:
+            support = self.checker.check(claim, chunk.text) if claim else unsupported("the citation marks no claim")
         span = chunk.span
         return Citation(n=n, chunk_id=chunk.id, source=span.source, page=span.page, start=span.start, end=span.end,
                         quote=support.quote, verified=support.supported, support=support.score, claim=claim,
