@@ -45,6 +45,15 @@ class Example:
     text: str
 
 
+# One calculation for both prompt shapes; base models finish with a sentence, instruct models with the answer.
+CALCULATION = """\
+Question: What is 15% of 2,340?
+Thought: I can compute this with the calculator.
+Action: calculator[0.15 * 2340]
+Observation: 351
+Thought: 15% of 2,340 is 351.
+"""
+
 EXAMPLES = (
     Example(frozenset({"search", "lookup", "finish"}), """\
 Question: Which river flows through the city where the Eiffel Tower stands?
@@ -58,14 +67,7 @@ Observation: (Result 1/1) [3] (landmarks/paris.md) Paris lies on the Seine river
 Thought: The Seine flows through Paris. I can answer.
 Action: finish[The Eiffel Tower stands in Paris [1], and the Seine river flows through Paris [3].]
 """),
-    Example(frozenset({"calculator", "finish"}), """\
-Question: What is 15% of 2,340?
-Thought: I can compute this with the calculator.
-Action: calculator[0.15 * 2340]
-Observation: 351
-Thought: 15% of 2,340 is 351.
-Action: finish[15% of 2,340 is 351.]
-"""),
+    Example(frozenset({"calculator", "finish"}), CALCULATION + "Action: finish[15% of 2,340 is 351.]\n"),
     Example(frozenset({"python", "finish"}), """\
 Question: How many of the numbers from 1 to 100 are divisible by 3 or 5?
 Thought: I will count them with Python.
@@ -158,14 +160,7 @@ Observation: [2] (schools/alvik.md) Alvik Institute is a research institute foun
 Thought: Alvik Institute (1897) is older than Norrby College (1921).
 Action: finish[Alvik Institute [1][2]]
 """),
-    Example(frozenset({"calculator", "finish"}), """\
-Question: What is 15% of 2,340?
-Thought: I can compute this with the calculator.
-Action: calculator[0.15 * 2340]
-Observation: 351
-Thought: 15% of 2,340 is 351.
-Action: finish[351]
-"""),
+    Example(frozenset({"calculator", "finish"}), CALCULATION + "Action: finish[351]\n"),  # short, as the rules ask
 )
 
 

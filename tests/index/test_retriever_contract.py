@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ragagent.embeddings import Embedder
-from ragagent.index import Index
+from ragagent.index import Index, open_index
 from ragagent.ingest import IngestOptions, ingest_paths
 from ragagent.retriever import DocumentRetriever
 from tests.fakes import HashEmbedder
@@ -17,24 +18,36 @@ from tests.index.backends import spec_for
 from tests.index.retriever_contract import CHUNK_OVERLAP, CHUNK_SIZE, DOCS, RetrieverContract
 
 
-def build(tmp_path: Path, embedder: Embedder) -> Index:
+def build(tmp_path: Path, embedder: Embedder, backend: str = "local") -> Any:
+    """A fresh index of ``backend`` (tests/index/backends.py) over :data:`DOCS`, opened with ``embedder``."""
     root = tmp_path / "docs"
     root.mkdir()
     for name, text in DOCS.items():
         (root / name).write_text(text, encoding="utf-8")
+    spec = spec_for(backend, tmp_path)
     options = IngestOptions(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
-    report = ingest_paths([root], tmp_path / "idx", embedder=embedder, options=options)
-    assert report.committed
-    return Index.open(tmp_path / "idx", embedder=embedder)
+    assert ingest_paths([root], spec, embedder=embedder, options=options).committed
+    return open_index(spec, embedder=embedder)
+
+
+def opened(tmp_path: Path, embedder: Embedder, backend: str = "local") -> Iterator[Any]:
+    """:func:`build`, closed after the tests that use it."""
+    index = build(tmp_path, embedder, backend)
+    yield index
+    index.close()
+
+
+def minilm() -> Embedder:
+    from ragagent.embeddings import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
 
 
 class TestIndexWithHashEmbedder(RetrieverContract):
     @pytest.fixture(scope="class")
     @classmethod
     def backend(cls, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
-        index = build(tmp_path_factory.mktemp("contract"), HashEmbedder())
-        yield index
-        index.close()
+        yield from opened(tmp_path_factory.mktemp("contract"), HashEmbedder())
 
 
 @pytest.mark.integration
@@ -42,33 +55,14 @@ class TestIndexWithMiniLM(RetrieverContract):
     @pytest.fixture(scope="class")
     @classmethod
     def backend(cls, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
-        from ragagent.embeddings import SentenceTransformerEmbedder
-
-        index = build(tmp_path_factory.mktemp("contract-minilm"), SentenceTransformerEmbedder())
-        yield index
-        index.close()
-
-
-def build_milvus(tmp_path: Path, embedder: Embedder) -> DocumentRetriever:
-    from ragagent.index import open_index
-
-    spec = spec_for("milvus", tmp_path)
-    root = tmp_path / "docs"
-    root.mkdir()
-    for name, text in DOCS.items():
-        (root / name).write_text(text, encoding="utf-8")
-    options = IngestOptions(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
-    assert ingest_paths([root], spec, embedder=embedder, options=options).committed
-    return open_index(spec, embedder=embedder)
+        yield from opened(tmp_path_factory.mktemp("contract-minilm"), minilm())
 
 
 class TestMilvusLiteWithHashEmbedder(RetrieverContract):
     @pytest.fixture(scope="class")
     @classmethod
     def backend(cls, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DocumentRetriever]:
-        index = build_milvus(tmp_path_factory.mktemp("contract-milvus"), HashEmbedder())
-        yield index
-        index.close()  # type: ignore[attr-defined]
+        yield from opened(tmp_path_factory.mktemp("contract-milvus"), HashEmbedder(), "milvus")
 
 
 @pytest.mark.integration
@@ -76,8 +70,4 @@ class TestMilvusLiteWithMiniLM(RetrieverContract):
     @pytest.fixture(scope="class")
     @classmethod
     def backend(cls, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DocumentRetriever]:
-        from ragagent.embeddings import SentenceTransformerEmbedder
-
-        index = build_milvus(tmp_path_factory.mktemp("contract-milvus-minilm"), SentenceTransformerEmbedder())
-        yield index
-        index.close()  # type: ignore[attr-defined]
+        yield from opened(tmp_path_factory.mktemp("contract-milvus-minilm"), minilm(), "milvus")
