@@ -11,7 +11,7 @@ held to ``tests/index/retriever_contract.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, get_args, runtime_checkable
 
 from ragagent.errors import ConfigError
 from ragagent.types import Chunk, Hit, SearchMode
@@ -40,7 +40,7 @@ class SearchOptions:
     fetch_k: int = 100  # candidates taken from each retriever before fusion
 
     def __post_init__(self) -> None:
-        if self.fusion not in ("rrf", "convex", "milvus-rrf", "milvus-weighted"):
+        if self.fusion not in get_args(Fusion):
             raise ConfigError(f"unknown fusion {self.fusion!r} (use convex, rrf, milvus-rrf or milvus-weighted)")
         if self.rrf_k < 0 or self.fetch_k < 1:
             raise ConfigError("rrf_k must be >= 0 and fetch_k >= 1")

@@ -17,6 +17,7 @@ from ragagent.cli.ask_cmds import answer_json
 from ragagent.cli.render import hit_to_json
 from ragagent.errors import ConfigError
 from ragagent.index import IndexInfo, IndexView
+from ragagent.options import TOP_K
 from ragagent.retriever import SearchOptions
 from ragagent.server import answering
 from ragagent.server.errors import describe
@@ -26,10 +27,10 @@ from ragagent.server.models import (
     ErrorResponse,
     Health,
     InfoResponse,
-    SearchModeName,
     SearchResponse,
 )
 from ragagent.server.state import ServerState
+from ragagent.types import SearchMode
 
 router = APIRouter()
 T = TypeVar("T")
@@ -95,7 +96,7 @@ async def _sse(state: ServerState, body: AskRequest, overrides: dict[str, Any]) 
 
 @router.get("/v1/search", response_model=SearchResponse, responses=ERRORS, tags=["search"])
 async def search(state: State, q: Annotated[str, Query(min_length=1, max_length=4000)],
-                 k: Annotated[int, Query(ge=1, le=100)] = 5, mode: SearchModeName = "hybrid") -> Response:
+                 k: Annotated[int, Query(ge=1, le=100)] = TOP_K, mode: SearchMode = "hybrid") -> Response:
     """Ranked hits with exact provenance and every retriever's rank and score."""
     if not q.strip():
         raise ConfigError("the query is empty")

@@ -6,8 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-AskModeName = Literal["auto", "rag", "pal", "react"]
-SearchModeName = Literal["hybrid", "dense", "sparse"]
+from ragagent.options import AskMode
+from ragagent.types import SearchMode
 
 
 class GenerationFields(BaseModel):
@@ -30,7 +30,7 @@ class GenerationFields(BaseModel):
 
 class AskRequest(GenerationFields):
     question: str = Field(min_length=1, max_length=8000)
-    mode: AskModeName = "auto"
+    mode: AskMode = "auto"
     stream: bool = Field(False, description="Answer as server-sent events: step*, token*, then answer (or error).")
 
     @field_validator("question")
@@ -79,7 +79,7 @@ class SearchHit(BaseModel):
 
 class SearchResponse(BaseModel):
     query: str
-    mode: SearchModeName
+    mode: SearchMode
     hits: list[SearchHit]
 
 
