@@ -69,3 +69,16 @@ class Chunker:
             span = Span(page.source, page.page, start, end, page.page_label)
             yield Chunk.create(piece, span, title=page.title)
             cursor = start + 1
+
+
+def keep_unseen(chunks: Iterable[Chunk], seen: set[str], warnings: list[str]) -> list[Chunk]:
+    """``chunks`` whose id is not in ``seen`` (adding theirs); each one skipped (e.g. a duplicated JSONL record)
+    is reported in ``warnings``."""
+    kept = []
+    for chunk in chunks:
+        if chunk.id in seen:
+            warnings.append(f"{chunk.span.source}: duplicate chunk skipped")
+            continue
+        seen.add(chunk.id)
+        kept.append(chunk)
+    return kept

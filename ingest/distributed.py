@@ -23,11 +23,13 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from ragagent.errors import IngestError
+from ragagent.index.backend import NoProgress, Progress
+from ragagent.ingest.chunking import keep_unseen
 from ragagent.ingest.discovery import FoundFile
 from ragagent.ingest.documents import IngestFailure, LoadedFile
 from ragagent.ingest.loaders import read_source
@@ -36,15 +38,6 @@ from ragagent.ingest.ray_tasks import EmbedActor, EmbedSpec, LoadSpec, chunk_fro
 from ragagent.types import Chunk
 
 __all__ = ["EmbedSpec", "Embedded", "LoadSpec", "LoadedChunks", "NodeWork", "RayOptions", "RayStage", "needs_work"]
-
-
-class Progress(Protocol):
-    def update(self, stage: str, done: int, total: int) -> None: ...
-
-
-class _NoProgress:
-    def update(self, stage: str, done: int, total: int) -> None:
-        pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +99,7 @@ class RayStage:
 
     def __init__(self, options: RayOptions, progress: Progress | None = None) -> None:
         self.options = options
-        self.progress = progress or _NoProgress()
+        self.progress = progress or NoProgress()
         self._session = RaySession(options)
         self._files: Counter[str] = Counter()
         self._chunks: Counter[str] = Counter()
@@ -143,22 +136,16 @@ class RayStage:
                 continue
             out.loaded.append(LoadedFile(source, str(row["sha256"]), int(row["size"]), ()))
             out.warnings.extend(f"{source}: {w}" for w in json.loads(row["warnings"]))
-            kept = out.chunks[source] = []
-            for chunk in map(chunk_from_json, json.loads(row["chunks"])):
-                if chunk.id in seen:
-                    duplicates.append(f"{chunk.span.source}: duplicate chunk skipped")
-                    continue
-                seen.add(chunk.id)
-                kept.append(chunk)
+            out.chunks[source] = keep_unseen(map(chunk_from_json, json.loads(row["chunks"])), seen, duplicates)
             self.progress.update("chunk", len(out.loaded), len(rows))
         out.warnings.extend(duplicates)
         self._remember_nodes(ray)
         return out
 
-    def embed(self, chunks: Sequence[Chunk], spec: EmbedSpec) -> Embedded | None:
-        """Embed ``chunks`` on the actor pool (None when there are none); rows come back in chunk order."""
+    def embed(self, chunks: Sequence[Chunk], spec: EmbedSpec) -> Embedded:
+        """Embed ``chunks`` (at least one) on the actor pool; rows come back in chunk order."""
         if not chunks:
-            return None
+            raise ValueError("RayStage.embed needs at least one chunk")
         ray = self._session.ray()
         actors, cpus, gpus = self._pool(ray)
         spec = EmbedSpec(spec.model_name, spec.batch_size, "cuda" if gpus else "cpu", max(1, int(cpus)),

@@ -14,8 +14,9 @@ from ragagent.ingest.loaders import JsonlFields
 from ragagent.ingest.ray_cluster import RayOptions
 from ragagent.options import CHUNK_OVERLAP, CHUNK_SIZE, Bm25Engine, DenseKind
 
+# dense_kind's default is the backend's first kind (see ``resolved``)
 _DEFAULTS: dict[str, Any] = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP,
-                             "embedding_model": DEFAULT_EMBEDDING_MODEL, "dense_kind": "flat", "bm25_engine": "bm25s"}
+                             "embedding_model": DEFAULT_EMBEDDING_MODEL, "bm25_engine": "bm25s"}
 
 
 @dataclass(frozen=True, slots=True)

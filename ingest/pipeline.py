@@ -20,13 +20,22 @@ import numpy as np
 from ragagent.embeddings import Embedder, SentenceTransformerEmbedder
 from ragagent.errors import IngestAbortedError
 from ragagent.index import open_writer
-from ragagent.index.backend import Change, Embedding, FileRecord, IndexState, IndexWriter, Progress, check_embedding
+from ragagent.index.backend import (
+    Change,
+    Embedding,
+    FileRecord,
+    IndexState,
+    IndexWriter,
+    NoProgress,
+    Progress,
+    check_embedding,
+)
 from ragagent.ingest.discovery import FoundFile, discover
 from ragagent.ingest.distributed import EmbedSpec, NodeWork, RayStage
 from ragagent.ingest.documents import IngestFailure
 from ragagent.ingest.naming import SourceNaming, naming_for, recorded_sources
 from ragagent.ingest.options import IngestOptions
-from ragagent.ingest.stages import NoProgress, Plan, chunk_all, embed, load_all, load_on_ray, require_something
+from ragagent.ingest.stages import Plan, chunk_all, embed, load_all, load_on_ray, require_something
 from ragagent.types import Chunk
 
 __all__ = ["IngestReport", "ingest_paths"]
@@ -186,10 +195,9 @@ def _embed(fresh: Sequence[Chunk], opts: IngestOptions, embedder: Embedder | Non
     """The vectors of ``fresh`` and their model, checked against the index's: on the Ray actors, or here."""
     if stage is not None and fresh:  # the model is loaded on the actors only
         done = stage.embed(fresh, EmbedSpec(str(opts.embedding_model), opts.embed_batch_size, embedder=embedder))
-        if done is not None:
-            if recorded is not None:
-                check_embedding(done.model_name, done.dimension, recorded, location)
-            return done.vectors, Embedding(done.model_name, done.dimension)
+        if recorded is not None:
+            check_embedding(done.model_name, done.dimension, recorded, location)
+        return done.vectors, Embedding(done.model_name, done.dimension)
     model = embedder or SentenceTransformerEmbedder(str(opts.embedding_model), batch_size=opts.embed_batch_size)
     if recorded is not None:
         check_embedding(model.model_name, model.dimension, recorded, location)

@@ -16,8 +16,7 @@ import numpy as np
 
 from ragagent.errors import ConfigError, IndexNotFoundError, SourceNotFoundError
 from ragagent.index import open_writer
-from ragagent.index.backend import Change
-from ragagent.ingest.stages import NoProgress
+from ragagent.index.backend import Change, NoProgress
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,18 +16,13 @@ import numpy as np
 from ragagent.embeddings import Embedder
 from ragagent.errors import IngestError, NothingToIngestError
 from ragagent.index.backend import Progress
-from ragagent.ingest.chunking import Chunker
+from ragagent.ingest.chunking import Chunker, keep_unseen
 from ragagent.ingest.discovery import MISSING, FoundFile
 from ragagent.ingest.distributed import LoadSpec, RayStage, needs_work
 from ragagent.ingest.documents import IngestFailure, LoadedFile
 from ragagent.ingest.loaders import LOADERS, parse_source, read_source
 from ragagent.ingest.options import IngestOptions
 from ragagent.types import Chunk
-
-
-class NoProgress:
-    def update(self, stage: str, done: int, total: int) -> None:
-        pass
 
 
 @dataclass
@@ -76,14 +71,7 @@ def chunk_all(loaded: Sequence[LoadedFile], opts: IngestOptions, progress: Progr
     out: dict[str, list[Chunk]] = {}
     seen: set[str] = set()
     for i, f in enumerate(loaded, start=1):
-        chunks = []
-        for c in chunker.chunk(f.pages):
-            if c.id in seen:
-                warnings.append(f"{c.span.source}: duplicate chunk skipped")
-                continue
-            seen.add(c.id)
-            chunks.append(c)
-        out[f.source] = chunks
+        out[f.source] = keep_unseen(chunker.chunk(f.pages), seen, warnings)
         progress.update("chunk", i, len(loaded))
     return out
 

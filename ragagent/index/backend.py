@@ -28,6 +28,13 @@ class Progress(Protocol):
     def update(self, stage: str, done: int, total: int) -> None: ...
 
 
+class NoProgress:
+    """A :class:`Progress` that shows nothing."""
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        pass
+
+
 @dataclass(frozen=True, slots=True)
 class FileRecord:
     """An ingested file: its source name, content hash, size and chunk count."""

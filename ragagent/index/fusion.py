@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ragagent.errors import ConfigError
 from ragagent.retriever import RRF_K, SearchOptions
 from ragagent.types import RetrieverScore, SearchMode
 
@@ -78,4 +79,6 @@ def fuse(lists: Mapping[str, Ranked], mode: SearchMode, options: SearchOptions) 
     weights = {"dense": options.dense_weight, "sparse": options.sparse_weight}
     if options.fusion == "rrf":
         return reciprocal_rank_fusion(lists, weights=weights, k=options.rrf_k)
-    return convex_combination(lists, weights=weights)
+    if options.fusion == "convex":
+        return convex_combination(lists, weights=weights)
+    raise ConfigError(f"fusion {options.fusion!r} is done by the backend (Milvus), not client-side")

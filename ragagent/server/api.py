@@ -47,7 +47,7 @@ State = Annotated[ServerState, Depends(get_state)]
 
 async def live_index(state: ServerState) -> IndexView:
     """The live generation, opened off the event loop (opening a new one verifies its checksums)."""
-    return await asyncio.get_running_loop().run_in_executor(state.search_pool, state.index)
+    return await off_loop(state, state.index)
 
 
 async def off_loop(state: ServerState, work: Callable[[], T]) -> T:
@@ -104,7 +104,7 @@ async def search(state: State, q: Annotated[str, Query(min_length=1, max_length=
     def work() -> list[dict[str, Any]]:
         return [hit_to_json(h) for h in state.index().retrieve(q, k=k, mode=mode, options=SearchOptions())]
 
-    hits = await asyncio.get_running_loop().run_in_executor(state.search_pool, work)
+    hits = await off_loop(state, work)
     return json_response({"query": q, "mode": mode, "hits": hits})
 
 

@@ -9,9 +9,8 @@ import pytest
 
 from ragagent.errors import IndexLockedError
 from ragagent.index import Index, open_writer
-from ragagent.index.backend import Change, Embedding, FileRecord, IndexSettings
+from ragagent.index.backend import Change, Embedding, FileRecord, IndexSettings, NoProgress
 from ragagent.ingest import IngestOptions, ingest_paths
-from ragagent.ingest.stages import NoProgress
 from ragagent.types import Chunk, Span
 from tests.fakes import HashEmbedder
 

@@ -182,8 +182,7 @@ class MilvusIndex:
         if mode in ("hybrid", "dense"):
             vector = [float(x) for x in self.embedder.embed_query(query)]
             out["dense"] = (vector, "dense", {"metric_type": "IP", "params": {"ef": max(depth, 128)}})
-        terms = " ".join(self.terms(query))
-        if mode in ("hybrid", "sparse") and terms:
+        if mode in ("hybrid", "sparse") and (terms := " ".join(self.terms(query))):
             out["sparse"] = (terms, "sparse", {"metric_type": "BM25"})
         return out
 

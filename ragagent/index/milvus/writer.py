@@ -55,9 +55,9 @@ class MilvusWriter:
         self.live = int(meta["generation"])
         collect_garbage(self.client, self.target, self.live)
         settings, embedding = settings_of(meta)
-        files = {} if rebuild else self._files()
-        self._state = IndexState(settings=settings, embedding=embedding, files=files, root=meta["root"],
-                                 sources=tuple(sorted(self._files())), location=target.spec,
+        current = self._files()
+        self._state = IndexState(settings=settings, embedding=embedding, files={} if rebuild else current,
+                                 root=meta["root"], sources=tuple(sorted(current)), location=target.spec,
                                  dense_kinds=DENSE_KINDS)
         self._dense_index = str(client.describe_index(target.collection, "dense").get("index_type", ""))
 
